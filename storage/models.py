@@ -1,0 +1,139 @@
+"""Records of the library: a Paper (catalogue) and its Shelf (the reader's annotations).
+
+Both are frozen; a change makes a new record (`dataclasses.replace`). `to_doc`/`from_doc`
+convert to and from the JSON documents stored in the TinyDB files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """A paper as the catalogue knows it: text from outside, already sanitised."""
+
+    id: str
+    title: str
+    abstract: str = ""
+    links: tuple[str, ...] = ()
+    listed: str = ""  # the page's date label, e.g. "Mar 11"
+    first_seen: str = ""  # ISO-8601 timestamp of the first import that saw it
+    position: int = 0  # page order across imports: lower came first
+    source: str = ""  # file name it was first imported from
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "abstract": self.abstract,
+            "links": list(self.links),
+            "listed": self.listed,
+            "first_seen": self.first_seen,
+            "position": self.position,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Paper:
+        return cls(
+            id=str(doc["id"]),
+            title=str(doc["title"]),
+            abstract=str(doc.get("abstract", "")),
+            links=tuple(doc.get("links", ())),
+            listed=str(doc.get("listed", "")),
+            first_seen=str(doc.get("first_seen", "")),
+            position=int(doc.get("position", 0)),
+            source=str(doc.get("source", "")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Shelf:
+    """What the reader did with a paper. The default Shelf means "untouched"."""
+
+    read: bool = False
+    starred: bool = False
+    tags: tuple[str, ...] = ()
+    notes: str = ""
+    read_at: str = ""  # ISO timestamp of the last time it was marked read
+    updated: str = ""  # ISO timestamp of the last change
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.read or self.starred or self.tags or self.notes)
+
+    def to_doc(self, paper_id: str) -> dict[str, Any]:
+        return {
+            "id": paper_id,
+            "read": self.read,
+            "starred": self.starred,
+            "tags": list(self.tags),
+            "notes": self.notes,
+            "read_at": self.read_at,
+            "updated": self.updated,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Shelf:
+        return cls(
+            read=bool(doc.get("read", False)),
+            starred=bool(doc.get("starred", False)),
+            tags=tuple(doc.get("tags", ())),
+            notes=str(doc.get("notes", "")),
+            read_at=str(doc.get("read_at", "")),
+            updated=str(doc.get("updated", "")),
+        )
+
+
+BLANK_SHELF = Shelf()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A paper with its shelf: what lists, filters and exports work on."""
+
+    paper: Paper
+    shelf: Shelf = field(default=BLANK_SHELF)
+
+    @property
+    def id(self) -> str:
+        return self.paper.id
+
+    def to_doc(self) -> dict[str, Any]:
+        """Everything about the entry, flat: the JSON export / `list --json` shape."""
+        doc = self.paper.to_doc()
+        shelf = self.shelf.to_doc(self.paper.id)
+        del shelf["id"]
+        doc.update(shelf)
+        return doc
+
+
+def normalise_tags(tags: object) -> tuple[str, ...]:
+    """Tags: stripped, lower-cased, commas/whitespace folded, de-duplicated, order kept."""
+    seen: dict[str, None] = {}
+    for tag in tags if isinstance(tags, (list, tuple)) else [tags]:
+        for part in str(tag).replace(",", " ").split():
+            seen.setdefault(part.strip().lower(), None)
+    return tuple(t for t in seen if t)
+
+
+__all__ = ["Paper", "Shelf", "Entry", "ImportedPaper", "BLANK_SHELF", "normalise_tags", "replace", "fields"]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedPaper:
+    """A paper as an importer read it, before the library gives it an id and a position.
+
+    `shelf` is set only by importers that carry annotations (papershelf JSON export);
+    `first_seen` only where the input records it. `line` is the 1-based line of the title.
+    """
+
+    title: str
+    abstract: str = ""
+    links: tuple[str, ...] = ()
+    listed: str = ""
+    line: int = 0
+    first_seen: str = ""
+    shelf: Shelf | None = None

@@ -1,0 +1,40 @@
+"""Cleaning text from outside: no terminal escapes, no control characters, no bidi tricks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/APC/PM/SOS (ESC ] ... BEL or ST),
+# and two-byte escapes. Their 8-bit C1 forms (\x9b CSI, \x9d OSC, ...) likewise.
+_ESCAPES = re.compile(
+    r"""
+      (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?                    # CSI
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|$)  # OSC, DCS, SOS, PM, APC
+    | \x1b[ -/]*[0-~]?                                     # other ESC sequences
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+# C0 and C1 controls except tab and newline; DEL; bidi embeddings, overrides and isolates.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
+
+
+def strip_controls(text: str) -> str:
+    """Remove escape sequences and control characters; keep newlines and tabs."""
+    text = _SURROGATES.sub("\ufffd", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+def clean_line(text: str) -> str:
+    """One line of display text: controls removed, all whitespace runs folded to one space."""
+    text = strip_controls(text).replace("\n", " ")
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def clean_block(text: str) -> str:
+    """Multi-line text from outside (notes): controls removed, line breaks kept."""
+    lines = strip_controls(text).split("\n")
+    return unicodedata.normalize("NFC", "\n".join(line.rstrip() for line in lines)).strip("\n")
