@@ -1,0 +1,47 @@
+"""Rotating copies of the annotations file: before destructive operations and once a day."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .tinystore import atomic_write_bytes
+
+KEEP = 20
+
+
+def backup_dir(library_dir: Path) -> Path:
+    return library_dir / "backups"
+
+
+def list_backups(library_dir: Path) -> list[Path]:
+    """Backups, newest first."""
+    folder = backup_dir(library_dir)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob("annotations-*.json"), reverse=True)
+
+
+def newest_backup(library_dir: Path) -> Path | None:
+    found = list_backups(library_dir)
+    return found[0] if found else None
+
+
+def make_backup(source: Path, reason: str) -> Path | None:
+    """Copy `source` into the backups folder; keep the newest KEEP copies."""
+    if not source.exists():
+        return None
+    folder = backup_dir(source.parent)
+    folder.mkdir(exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    target = folder / f"annotations-{stamp}-{reason}.json"
+    atomic_write_bytes(target, source.read_bytes())
+    for old in list_backups(source.parent)[KEEP:]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def backed_up_today(library_dir: Path) -> bool:
+    newest = newest_backup(library_dir)
+    today = datetime.now(timezone.utc).strftime("%Y%m%d")
+    return newest is not None and newest.name.startswith(f"annotations-{today}")

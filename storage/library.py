@@ -1,0 +1,410 @@
+"""The library: the one object the CLI and the UI talk to.
+
+A library is a directory holding two TinyDB files: the catalogue (papers: big, rarely
+written) and the annotations (read/starred/tags/notes and settings: small, written on every
+keystroke that changes something). Each read-modify-write holds the library lock and starts
+from what is on disk now, so several processes can share one library without losing changes.
+Everything is also kept in memory (ordered entries and a search index) for instant queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+
+from . import backups, paths
+from .errors import DamagedLibraryError, PapershelfError, UnknownPaperError
+from .history import History, Step, step_from_doc, step_to_doc
+from .ids import doc_id, paper_id
+from .models import BLANK_SHELF, Entry, ImportedPaper, Paper, Shelf, normalise_tags
+from .tinystore import AtomicJSONStorage
+
+SCHEMA_VERSION = 1
+PAPERS, SHELVES, SETTINGS, META = "papers", "shelves", "settings", "meta"
+LAST_COMMAND = "last_command"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    total: int
+    read: int
+    starred: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    source: str
+    total: int  # distinct papers in the input
+    added: tuple[str, ...]  # ids of papers new to the library
+    existing: int  # papers the library already had
+
+    def summary(self) -> str:
+        return (
+            f"{self.source}: {self.total} papers "
+            f"({len(self.added)} new, {self.existing} already in the library)"
+        )
+
+
+class Library:
+    """Open with `Library.open(directory)`; every method that changes something is durable on return."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        hint = backups.newest_backup(directory)
+        self._catalogue = TinyDB(directory / paths.CATALOGUE, storage=AtomicJSONStorage, backup_hint=hint)
+        self._annotations = TinyDB(directory / paths.ANNOTATIONS, storage=AtomicJSONStorage, backup_hint=hint)
+        from .locking import LibraryLock
+
+        self._lock = LibraryLock(directory / paths.LOCK)
+        self._entries: dict[str, Entry] = {}
+        self._settings: dict[str, Any] = {}
+        self._index = None
+        self.history = History()
+
+    @classmethod
+    def open(cls, directory: str | Path | None = None) -> Library:
+        folder = paths.library_dir(directory)
+        if folder.exists() and not folder.is_dir():
+            raise PapershelfError(f"{folder}: is not a directory (a library is a directory)")
+        folder.mkdir(parents=True, exist_ok=True)
+        library = cls(folder)
+        with library._lock:
+            library._load_catalogue()
+            library._load_annotations()
+        return library
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def entries(self) -> list[Entry]:
+        """All entries in page order."""
+        return list(self._entries.values())
+
+    def entry(self, pid: str) -> Entry:
+        try:
+            return self._entries[pid]
+        except KeyError:
+            raise UnknownPaperError(pid) from None
+
+    def resolve(self, pid_or_prefix: str) -> str:
+        """A full paper id from an id or an unambiguous prefix of one (at least 4 characters)."""
+        key = pid_or_prefix.strip().lower()
+        if key in self._entries:
+            return key
+        found = [pid for pid in self._entries if len(key) >= 4 and pid.startswith(key)]
+        if len(found) == 1:
+            return found[0]
+        detail = "prefix matches several papers" if found else "no paper with this id in the library"
+        raise UnknownPaperError(pid_or_prefix, detail)
+
+    def counts(self) -> Counts:
+        shelves = [e.shelf for e in self._entries.values()]
+        return Counts(len(shelves), sum(s.read for s in shelves), sum(s.starred for s in shelves))
+
+    def all_tags(self) -> list[str]:
+        return sorted({tag for e in self._entries.values() for tag in e.shelf.tags})
+
+    @property
+    def index(self):
+        """The search index over the entries, built on first use and kept in sync."""
+        if self._index is None:
+            from .query import SearchIndex
+
+            self._index = SearchIndex(self._entries.values())
+        return self._index
+
+    def search(self, text: str) -> list:
+        return self.index.search(text)
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        return self._settings.get(key, default)
+
+    # -- staying in step with other processes ----------------------------------------------
+
+    def refresh(self) -> bool:
+        """Re-read whatever another process changed. True if anything did."""
+        if not (self._catalogue.storage.changed_on_disk() or self._annotations.storage.changed_on_disk()):
+            return False
+        with self._lock:
+            return self._sync()
+
+    def _sync(self) -> bool:
+        changed = False
+        if self._catalogue.storage.changed_on_disk():
+            self._load_catalogue()
+            changed = True
+        if self._annotations.storage.changed_on_disk():
+            self._load_annotations()
+            changed = True
+        return changed
+
+    def _load_catalogue(self) -> None:
+        data = self._catalogue.storage.read() or {}
+        self._check_schema(data, self._catalogue.storage.path)
+        papers = [self._paper_from(doc, key) for key, doc in data.get(PAPERS, {}).items()]
+        papers.sort(key=lambda p: p.position)
+        old = self._entries
+        self._entries = {p.id: Entry(p, old[p.id].shelf if p.id in old else BLANK_SHELF) for p in papers}
+        self._index = None
+
+    def _load_annotations(self) -> None:
+        storage = self._annotations.storage
+        data = storage.read() or {}
+        self._check_schema(data, storage.path)
+        shelves: dict[str, Shelf] = {}
+        for key, doc in data.get(SHELVES, {}).items():
+            try:
+                shelves[str(doc["id"])] = Shelf.from_doc(doc)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise DamagedLibraryError(storage.path, f"annotation record {key} is malformed", storage.backup_hint) from None
+        self._settings = dict(data.get(SETTINGS, {}).get("1", {}))
+        self._entries = {pid: Entry(e.paper, shelves.get(pid, BLANK_SHELF)) for pid, e in self._entries.items()}
+        self._index = None
+
+    def _paper_from(self, doc: Any, key: str) -> Paper:
+        try:
+            return Paper.from_doc(doc)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            storage = self._catalogue.storage
+            raise DamagedLibraryError(storage.path, f"paper record {key} is malformed", storage.backup_hint) from None
+
+    @staticmethod
+    def _check_schema(data: dict, path: Path) -> None:
+        version = data.get(META, {}).get("1", {}).get("schema", SCHEMA_VERSION)
+        if not isinstance(version, int) or version > SCHEMA_VERSION:
+            raise PapershelfError(
+                f"{path}: written by a newer papershelf (schema {version}, this one reads up to "
+                f"{SCHEMA_VERSION}); upgrade papershelf. The file was left untouched"
+            )
+
+    # -- annotating ------------------------------------------------------------------------
+
+    def annotate(
+        self,
+        ids: Iterable[str],
+        *,
+        read: bool | None = None,
+        starred: bool | None = None,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
+        notes: str | None = None,
+    ) -> list[Entry]:
+        """Several changes to several papers as one durable write and one undo step."""
+        from .text import clean_block
+
+        stamp, extra, gone = now_iso(), normalise_tags(list(add_tags)), set(normalise_tags(list(remove_tags)))
+        text = None if notes is None else clean_block(notes)
+
+        def change(s: Shelf) -> Shelf:
+            if read is not None and read != s.read:
+                s = replace(s, read=read, read_at=stamp if read else "")
+            if starred is not None:
+                s = replace(s, starred=starred)
+            tags = tuple(t for t in normalise_tags([*s.tags, *extra]) if t not in gone)
+            return replace(s, tags=tags, notes=s.notes if text is None else text)
+
+        return self._change(ids, change, "changed")
+
+    def set_read(self, ids: Iterable[str], read: bool = True) -> list[Entry]:
+        stamp = now_iso()
+
+        def change(s: Shelf) -> Shelf:
+            return replace(s, read=read, read_at=stamp if read else "")
+
+        return self._change(ids, change, "marked read" if read else "marked unread")
+
+    def set_starred(self, ids: Iterable[str], starred: bool = True) -> list[Entry]:
+        return self._change(ids, lambda s: replace(s, starred=starred), "starred" if starred else "unstarred")
+
+    def set_tags(self, pid: str, tags: Iterable[str] | str) -> Entry:
+        new = normalise_tags(list(tags) if not isinstance(tags, str) else tags)
+        return self._change([pid], lambda s: replace(s, tags=new), "tags set")[0]
+
+    def add_tags(self, ids: Iterable[str], tags: Iterable[str] | str) -> list[Entry]:
+        extra = normalise_tags(list(tags) if not isinstance(tags, str) else tags)
+        return self._change(ids, lambda s: replace(s, tags=normalise_tags([*s.tags, *extra])), "tagged")
+
+    def remove_tags(self, ids: Iterable[str], tags: Iterable[str] | str) -> list[Entry]:
+        gone = set(normalise_tags(list(tags) if not isinstance(tags, str) else tags))
+        return self._change(ids, lambda s: replace(s, tags=tuple(t for t in s.tags if t not in gone)), "untagged")
+
+    def set_notes(self, pid: str, notes: str) -> Entry:
+        from .text import clean_block
+
+        text = clean_block(notes)
+        return self._change([pid], lambda s: replace(s, notes=text), "note edited", merge_key=f"notes:{pid}")[0]
+
+    def _change(
+        self, ids: Iterable[str], change: Callable[[Shelf], Shelf], label: str, merge_key: str = ""
+    ) -> list[Entry]:
+        """Apply `change` to each paper's shelf, starting from what is on disk now."""
+        with self._lock:
+            self._sync()
+            pids = list(dict.fromkeys(self.resolve(i) for i in ids))
+            before = {pid: self._entries[pid].shelf for pid in pids}
+            after = {pid: change(shelf) for pid, shelf in before.items()}
+            changed = {pid: s for pid, s in after.items() if s != before[pid]}
+            if changed:
+                self._write_shelves(changed)
+                self.history.record(Step(label, {p: before[p] for p in changed}, changed), merge_key)
+        return [self._entries[pid] for pid in pids]
+
+    def _write_shelves(self, shelves: dict[str, Shelf]) -> None:
+        if not backups.backed_up_today(self.directory):
+            backups.make_backup(self._annotations.storage.path, "daily")
+        stamp = now_iso()
+        stamped = {pid: replace(s, updated=stamp) for pid, s in shelves.items()}
+        docs = {doc_id(pid): s.to_doc(pid) for pid, s in stamped.items()}
+        self._write_docs(self._annotations, SHELVES, docs)
+        for pid, shelf in stamped.items():
+            self._set_entry(Entry(self._entries[pid].paper, shelf))
+
+    def _set_entry(self, entry: Entry) -> None:
+        self._entries[entry.id] = entry
+        if self._index is not None:
+            self._index.update(entry)
+
+    def _write_docs(self, db: TinyDB, table: str, docs: dict[int, dict], remove: Iterable[int] = ()) -> None:
+        """Upsert and remove documents of one table in a single atomic write."""
+        data = db.storage.read() or {}
+        data.setdefault(META, {"1": {"schema": SCHEMA_VERSION}})
+        rows = data.setdefault(table, {})
+        for key in remove:
+            rows.pop(str(key), None)
+        for key, doc in docs.items():
+            rows[str(key)] = doc
+        db.storage.write(data)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._sync()
+            settings = {**self._settings, key: value}
+            self._write_docs(self._annotations, SETTINGS, {1: settings})
+            self._settings = settings
+
+    # -- undo ------------------------------------------------------------------------------
+
+    def undo(self) -> str | None:
+        """Undo the newest change made through this object. Returns what was undone."""
+        return self._replay(self.history.pop_undo(), undo=True)
+
+    def redo(self) -> str | None:
+        return self._replay(self.history.pop_redo(), undo=False)
+
+    def _replay(self, step: Step | None, undo: bool) -> str | None:
+        if step is None:
+            return None
+        with self._lock:
+            self._sync()
+            if step.added_papers:
+                self._remove_papers(step.added_papers) if undo else self._restore_papers(step.restore_papers)
+            shelves = step.before if undo else step.after
+            present = {pid: s for pid, s in shelves.items() if pid in self._entries}
+            if present:
+                self._write_shelves(present)
+        return f"{'undid' if undo else 'redid'}: {step.label}"
+
+    def save_last_command(self) -> None:
+        """Keep the newest step on disk so that a later `papershelf undo` can revert it."""
+        step = self.history.newest()
+        if step is not None:
+            self.set_setting(LAST_COMMAND, step_to_doc(step))
+
+    def undo_last_command(self) -> str | None:
+        doc = self.get_setting(LAST_COMMAND)
+        if not doc:
+            return None
+        self.history.push(step_from_doc(doc))
+        message = self.undo()
+        self.set_setting(LAST_COMMAND, None)
+        return message
+
+    # -- importing -------------------------------------------------------------------------
+
+    def import_file(self, path: str | Path) -> ImportResult:
+        from .importers import load_file
+
+        return self.import_papers(load_file(path), Path(path).name)
+
+    def import_text(self, text: str, source: str = "<text>") -> ImportResult:
+        from .importers import load_text
+
+        return self.import_papers(load_text(text, source), source)
+
+    def import_papers(self, imported: list[ImportedPaper], source: str) -> ImportResult:
+        """Add papers new to the library, refresh the text of known ones; one write each file."""
+        unique = {paper_id(p.title): p for p in imported}
+        with self._lock:
+            self._sync()
+            added = [pid for pid in unique if pid not in self._entries]
+            papers = self._merged_papers(unique, source)
+            if papers:
+                self._write_docs(self._catalogue, PAPERS, {doc_id(p.id): p.to_doc() for p in papers})
+                for paper in papers:
+                    shelf = self._entries[paper.id].shelf if paper.id in self._entries else BLANK_SHELF
+                    self._set_entry(Entry(paper, shelf))
+            self._import_shelves(unique, added)
+            if added:
+                restore = tuple(self._entries[pid].paper for pid in added)
+                self.history.record(Step(f"import of {source}", {}, {}, tuple(added), restore))
+        return ImportResult(source, len(unique), tuple(added), len(unique) - len(added))
+
+    def _merged_papers(self, unique: dict[str, ImportedPaper], source: str) -> list[Paper]:
+        """New Paper records for papers that are new or whose text changed."""
+        stamp = now_iso()
+        position = max((e.paper.position for e in self._entries.values()), default=0)
+        out = []
+        for pid, item in unique.items():
+            old = self._entries.get(pid)
+            if old is None:
+                position += 1
+                out.append(Paper(pid, item.title, item.abstract, item.links, item.listed,
+                                 item.first_seen or stamp, position, source))
+            elif (item.title, item.abstract, item.links) != (old.paper.title, old.paper.abstract, old.paper.links):
+                newest = replace(old.paper, title=item.title, abstract=item.abstract or old.paper.abstract,
+                                 links=item.links or old.paper.links)
+                if newest != old.paper:
+                    out.append(newest)
+        return out
+
+    def _import_shelves(self, unique: dict[str, ImportedPaper], added: list[str]) -> None:
+        """Annotations carried by the input (a papershelf export) fill untouched shelves."""
+        shelves = {
+            pid: item.shelf
+            for pid, item in unique.items()
+            if item.shelf is not None and not item.shelf.is_blank and self._entries[pid].shelf.is_blank
+        }
+        if shelves:
+            self._write_shelves(shelves)
+
+    def _remove_papers(self, pids: Iterable[str]) -> None:
+        gone = [pid for pid in pids if pid in self._entries]
+        backups.make_backup(self._annotations.storage.path, "undo-import")
+        self._write_docs(self._catalogue, PAPERS, {}, remove=[doc_id(p) for p in gone])
+        self._write_docs(self._annotations, SHELVES, {}, remove=[doc_id(p) for p in gone])
+        for pid in gone:
+            del self._entries[pid]
+        self._index = None
+
+    def _restore_papers(self, papers: Iterable[Paper]) -> None:
+        papers = [p for p in papers if p.id not in self._entries]
+        self._write_docs(self._catalogue, PAPERS, {doc_id(p.id): p.to_doc() for p in papers})
+        for paper in papers:
+            self._entries[paper.id] = Entry(paper)
+        self._entries = dict(sorted(self._entries.items(), key=lambda kv: kv[1].paper.position))
+        self._index = None
+
+    def close(self) -> None:
+        self._catalogue.close()
+        self._annotations.close()

@@ -1,0 +1,26 @@
+"""Where a library lives. Computed at call time so that tests and `--library` can move it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+ENV_VAR = "PAPERSHELF_HOME"
+CATALOGUE = "catalogue.json"
+ANNOTATIONS = "annotations.json"
+LOCK = ".lock"
+BACKUPS = "backups"
+
+
+def default_library_dir() -> Path:
+    """`$PAPERSHELF_HOME` if set, else the platform's user data directory for papershelf."""
+    override = os.environ.get(ENV_VAR, "").strip()
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir("papershelf", appauthor=False))
+
+
+def library_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    return Path(explicit).expanduser() if explicit else default_library_dir()

@@ -1,0 +1,118 @@
+"""The `papershelf` command line: open the TUI, import, list, mark, export, undo."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from storage.errors import PapershelfError
+
+COMMANDS = ("import", "list", "mark", "export", "demo", "undo", "stats", "doctor")
+
+DESCRIPTION = """\
+A keyboard-driven reading list for research papers.
+
+  papershelf                      open the reading list (the TUI)
+  papershelf FILE...              import the files, then open the reading list
+  papershelf import page.txt      import a saved trending page (or BibTeX, or a JSON export)
+  papershelf list "is:unread rl"  list papers matching a filter
+  papershelf mark ID --read       change a paper from scripts
+  papershelf export --format md   write a reading list (md, bib, csv, json)
+  papershelf demo                 try it on a throwaway library of generated papers
+
+The library lives in --library DIR, else $PAPERSHELF_HOME, else the user data directory.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="papershelf", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--library", metavar="DIR", help="library directory (default: $PAPERSHELF_HOME or the user data dir)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_import(sub)
+    _add_list(sub)
+    _add_mark(sub)
+    _add_export(sub)
+    demo = sub.add_parser("demo", help="open the TUI on a throwaway library of generated papers")
+    demo.add_argument("--papers", type=int, default=300, metavar="N", help="how many papers (default 300)")
+    sub.add_parser("undo", help="undo the last change made by a papershelf command")
+    return parser
+
+
+def _add_import(sub) -> None:
+    p = sub.add_parser("import", help="import trending pages, BibTeX or papershelf JSON files")
+    p.add_argument("files", nargs="+", metavar="FILE", help="files to import; - reads standard input")
+
+
+def _add_list(sub) -> None:
+    p = sub.add_parser("list", help="list papers (optionally matching a filter)")
+    p.add_argument("query", nargs="*", help='filter, e.g. "is:starred tag:rlhf critique"')
+    p.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
+
+
+def _add_mark(sub) -> None:
+    p = sub.add_parser("mark", help="change papers: read/unread, star, tags, note")
+    p.add_argument("ids", nargs="+", metavar="ID", help="paper ids (or unique prefixes), as `list --json` gives them")
+    read = p.add_mutually_exclusive_group()
+    read.add_argument("--read", dest="read", action="store_true", default=None)
+    read.add_argument("--unread", dest="read", action="store_false")
+    star = p.add_mutually_exclusive_group()
+    star.add_argument("--star", dest="starred", action="store_true", default=None)
+    star.add_argument("--unstar", dest="starred", action="store_false")
+    p.add_argument("--tag", action="append", default=[], metavar="T", help="add a tag (repeatable)")
+    p.add_argument("--untag", action="append", default=[], metavar="T", help="remove a tag (repeatable)")
+    p.add_argument("--note", metavar="TEXT", help="set the note ('' clears it)")
+
+
+def _add_export(sub) -> None:
+    p = sub.add_parser("export", help="export papers as Markdown, BibTeX, CSV or JSON")
+    p.add_argument("--format", "-f", required=True, choices=("md", "bib", "csv", "json"))
+    p.add_argument("--query", "-q", default="", help="only papers matching this filter")
+    p.add_argument("-o", "--output", default="-", metavar="FILE", help="output file; - for standard output (default)")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    files = _leading_files(args_list)
+    args = parser.parse_args(args_list[: len(args_list) - len(files)] if files else args_list)
+    try:
+        return _dispatch(args, files)
+    except PapershelfError as exc:
+        print(f"papershelf: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _leading_files(args: list[str]) -> list[str]:
+    """`papershelf [--library DIR] FILE...`: the trailing file arguments, if that is the form."""
+    rest = args[2:] if args[:1] == ["--library"] else args
+    rest = rest[1:] if rest[:1] and rest[0].startswith("--library=") else rest
+    if rest and rest[0] not in COMMANDS and not rest[0].startswith("-"):
+        return rest
+    return []
+
+
+def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
+    from tui import commands
+
+    if args.command == "demo":
+        return commands.demo(args.papers)
+    library = commands.open_library(args.library)
+    handler = {
+        None: lambda: commands.open_tui(library, files),
+        "import": lambda: commands.import_files(library, args.files),
+        "list": lambda: commands.list_papers(library, " ".join(args.query), args.json),
+        "mark": lambda: commands.mark(library, args),
+        "export": lambda: commands.export(library, args.format, args.query, args.output, args.force),
+        "undo": lambda: commands.undo(library),
+    }[args.command]
+    return handler()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

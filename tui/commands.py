@@ -1,0 +1,128 @@
+"""What each `papershelf` subcommand does. Textual is imported only by the ones that open the TUI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from storage.errors import ImportFormatError, PapershelfError
+from storage.library import ImportResult, Library
+from storage.models import Entry
+
+
+def open_library(directory: str | None) -> Library:
+    return Library.open(directory)
+
+
+def open_tui(library: Library, files: list[str]) -> int:
+    if files and import_files(library, files) != 0:
+        return 1
+    from tui.app import PapershelfApp
+
+    PapershelfApp(library).run()
+    return 0
+
+
+def import_files(library: Library, files: list[str]) -> int:
+    """Import each file all-or-nothing; report every file; exit 1 if any failed."""
+    status = 0
+    for name in files:
+        try:
+            result = _import_one(library, name)
+        except ImportFormatError as exc:
+            print(f"papershelf: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        print(result.summary())
+    library.save_last_command()
+    return status
+
+
+def _import_one(library: Library, name: str) -> ImportResult:
+    if name == "-":
+        data = sys.stdin.buffer.read()
+        from storage.importers import load_bytes
+
+        return library.import_papers(load_bytes(data, "<stdin>"), "<stdin>")
+    return library.import_file(name)
+
+
+def list_papers(library: Library, query: str, as_json: bool) -> int:
+    entries = [m.entry for m in library.search(query)]
+    if as_json:
+        json.dump([e.to_doc() for e in entries], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    Console(highlight=False).print(_table(entries, library))
+    return 0
+
+
+def _table(entries: list[Entry], library: Library) -> Table:
+    counts = library.counts()
+    table = Table(
+        title=f"{counts.total} papers · {counts.read} read · {counts.starred} starred · showing {len(entries)}",
+        box=None, pad_edge=False, expand=False,
+    )
+    table.add_column("id", style="dim", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("title", overflow="fold", ratio=1)
+    table.add_column("tags", style="cyan")
+    for e in entries:
+        marks = ("✓" if e.shelf.read else "•") + ("★" if e.shelf.starred else " ")
+        title = Text(e.paper.title, style="dim" if e.shelf.read else "bold")
+        table.add_row(e.id, marks, title, Text(", ".join(e.shelf.tags)))
+    return table
+
+
+def mark(library: Library, args: argparse.Namespace) -> int:
+    ids = [library.resolve(i) for i in args.ids]  # every id checked before anything changes
+    nothing = args.read is None and args.starred is None and not (args.tag or args.untag) and args.note is None
+    if nothing:
+        raise PapershelfError("mark: say what to change (--read, --unread, --star, --unstar, --tag, --untag, --note)")
+    entries = library.annotate(
+        ids, read=args.read, starred=args.starred, add_tags=args.tag, remove_tags=args.untag, notes=args.note
+    )
+    library.save_last_command()
+    for e in entries:
+        state = ("read" if e.shelf.read else "unread") + (", starred" if e.shelf.starred else "")
+        tags = f", tags: {', '.join(e.shelf.tags)}" if e.shelf.tags else ""
+        print(f"{e.id}  {state}{tags}  {e.paper.title}")
+    return 0
+
+
+def export(library: Library, fmt: str, query: str, output: str, force: bool) -> int:
+    from storage.export import export as render
+    from storage.outputs import write_new_file
+
+    entries = [m.entry for m in library.search(query)]
+    text = render(entries, fmt, scope=query or "all papers")
+    if output == "-":
+        sys.stdout.write(text)
+        return 0
+    target = write_new_file(Path(output), text, force, protect=library.directory)
+    print(f"wrote {len(entries)} papers as {fmt} to {target}", file=sys.stderr)
+    return 0
+
+
+def undo(library: Library) -> int:
+    message = library.undo_last_command()
+    print(message or "nothing to undo")
+    return 0
+
+
+def demo(count: int) -> int:
+    from storage.demo import generate
+    from tui.app import PapershelfApp
+
+    with tempfile.TemporaryDirectory(prefix="papershelf-demo-") as folder:
+        library = Library.open(folder)
+        library.import_papers(generate(count), "demo")
+        PapershelfApp(library).run()
+    return 0
