@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .errors import LibraryWriteError
 from .tinystore import atomic_write_bytes
 
 KEEP = 20
@@ -35,7 +36,10 @@ def make_backup(source: Path, reason: str) -> Path | None:
     folder.mkdir(exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"annotations-{stamp}-{reason}.json"
-    atomic_write_bytes(target, source.read_bytes())
+    try:
+        atomic_write_bytes(target, source.read_bytes())
+    except OSError as exc:
+        raise LibraryWriteError(f"{target}: could not save a backup ({exc.strerror or exc}); the library is unchanged") from exc
     for old in list_backups(source.parent)[KEEP:]:
         old.unlink(missing_ok=True)
     return target

@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from storage.errors import DamagedLibraryError, PapershelfError, UnknownPaperError
+from storage.ids import normalise_title, paper_id
+from storage.library import Library
+from storage.models import ImportedPaper, Shelf
+from tests.helpers import papers
+
+
+@pytest.fixture
+def lib(tmp_path):
+    library = Library.open(tmp_path / "lib")
+    library.import_papers(papers(5), "page.txt")
+    return library
+
+
+def test_ids_fold_case_whitespace_and_punctuation():
+    assert normalise_title("  ReLIC:  A Recipe — for RL! ") == "relic a recipe for rl"
+    assert paper_id("ReLIC: a recipe for RL") == paper_id("relic   A RECIPE, for rl.")
+    assert paper_id("Café models") == paper_id("Cafe models")
+    assert paper_id("one") != paper_id("two")
+
+
+def test_import_keeps_page_order_and_counts(lib):
+    assert [e.paper.title for e in lib.entries()] == [f"Paper number {i}" for i in range(5)]
+    assert [e.paper.position for e in lib.entries()] == [1, 2, 3, 4, 5]
+    assert all(e.paper.first_seen and e.paper.source == "page.txt" for e in lib.entries())
+
+
+def test_reimport_adds_nothing_and_keeps_annotations(lib):
+    first = lib.entries()[0].id
+    lib.set_starred([first])
+    result = lib.import_papers(papers(5), "page.txt")
+    assert (len(result.added), result.existing, result.total) == (0, 5, 5)
+    assert len(lib) == 5 and lib.entry(first).shelf.starred
+
+
+def test_paper_seen_again_keeps_first_date_and_takes_newest_text(lib):
+    old = lib.entries()[1].paper
+    lib.import_papers([ImportedPaper("PAPER number 1", "A better abstract.", listed="Mar 12")], "later.txt")
+    new = lib.entry(old.id).paper
+    assert new.abstract == "A better abstract." and new.first_seen == old.first_seen
+    assert new.position == old.position and new.source == "page.txt"
+
+
+def test_duplicate_titles_in_one_import_count_once(tmp_path):
+    library = Library.open(tmp_path)
+    result = library.import_papers([ImportedPaper("Same"), ImportedPaper("same!")], "x")
+    assert result.total == 1 and len(library) == 1
+
+
+def test_annotations_persist_across_reopen(lib, tmp_path):
+    a, b = (e.id for e in lib.entries()[:2])
+    lib.set_read([a])
+    lib.set_starred([b])
+    lib.add_tags([b], "RLHF, agents")
+    lib.set_notes(a, "great paper 🎉\nsecond line")
+    lib.set_setting("cursor", b)
+    again = Library.open(lib.directory)
+    assert again.entry(a).shelf.read and again.entry(a).shelf.read_at
+    assert again.entry(b).shelf.starred and again.entry(b).shelf.tags == ("rlhf", "agents")
+    assert again.entry(a).shelf.notes == "great paper 🎉\nsecond line"
+    assert again.get_setting("cursor") == b
+    assert again.counts().read == 1 and again.counts().starred == 1
+    assert again.all_tags() == ["agents", "rlhf"]
+
+
+def test_annotate_applies_everything_in_one_step(lib):
+    ids = [e.id for e in lib.entries()[:3]]
+    lib.annotate(ids, read=True, starred=True, add_tags=["x"], notes="n")
+    assert all(lib.entry(i).shelf == Shelf(True, True, ("x",), "n", lib.entry(i).shelf.read_at, lib.entry(i).shelf.updated) for i in ids)
+    assert lib.undo() is not None
+    assert all(lib.entry(i).shelf.is_blank for i in ids)
+
+
+def test_unknown_id_changes_nothing(lib):
+    before = (lib.directory / "annotations.json").read_bytes() if (lib.directory / "annotations.json").exists() else None
+    with pytest.raises(UnknownPaperError):
+        lib.set_read([lib.entries()[0].id, "ffffffffffff"])
+    after = (lib.directory / "annotations.json").read_bytes() if (lib.directory / "annotations.json").exists() else None
+    assert before == after and lib.counts().read == 0
+
+
+def test_resolve_accepts_unique_prefixes(lib):
+    pid = lib.entries()[0].id
+    assert lib.resolve(pid[:6]) == pid
+    with pytest.raises(UnknownPaperError):
+        lib.resolve("abc")  # too short to be a prefix
+
+
+def test_undo_and_redo_of_import_and_marks(lib):
+    result = lib.import_papers(papers(2, prefix="Extra"), "more.txt")
+    assert len(lib) == 7
+    assert "import of more.txt" in lib.undo()
+    assert len(lib) == 5 and all(pid not in {e.id for e in lib.entries()} for pid in result.added)
+    assert len(Library.open(lib.directory)) == 5
+    lib.redo()
+    assert len(lib) == 7
+
+
+def test_note_typing_burst_is_one_undo_step(lib):
+    pid = lib.entries()[0].id
+    for text in ("g", "gr", "gre", "great"):
+        lib.set_notes(pid, text)
+    lib.undo()
+    assert lib.entry(pid).shelf.notes == ""
+
+
+def test_change_made_by_another_process_is_seen_and_kept(lib):
+    a, b = (e.id for e in lib.entries()[:2])
+    other = Library.open(lib.directory)
+    other.set_starred([a])
+    assert lib.refresh() is True
+    assert lib.entry(a).shelf.starred
+    lib.set_read([b])  # starts from disk: other's star survives
+    assert Library.open(lib.directory).entry(a).shelf.starred
+    assert lib.refresh() is False
+
+
+def test_stale_in_memory_state_never_overwrites_disk(lib):
+    a = lib.entries()[0].id
+    other = Library.open(lib.directory)
+    other.add_tags([a], "mine")
+    lib.set_starred([a])  # no refresh() first
+    shelf = Library.open(lib.directory).entry(a).shelf
+    assert shelf.starred and shelf.tags == ("mine",)
+
+
+def test_newer_schema_is_refused_and_untouched(tmp_path):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    data = {"meta": {"1": {"schema": 99}}, "papers": {}}
+    (folder / "catalogue.json").write_text(json.dumps(data))
+    before = (folder / "catalogue.json").read_bytes()
+    with pytest.raises(PapershelfError, match="newer papershelf"):
+        Library.open(folder)
+    assert (folder / "catalogue.json").read_bytes() == before
+
+
+@pytest.mark.parametrize("content", [b"", b"{not json", b"[1, 2]", b'{"papers": {"1": {"nope": 1}}}', b"\xff\xfe"])
+def test_damaged_catalogue_names_the_file_and_stays_untouched(tmp_path, content):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "catalogue.json").write_bytes(content)
+    with pytest.raises(DamagedLibraryError) as info:
+        Library.open(folder)
+    assert "catalogue.json" in str(info.value) and "untouched" in str(info.value)
+    assert (folder / "catalogue.json").read_bytes() == content
+
+
+def test_damaged_annotations_point_to_the_newest_backup(lib):
+    pid = lib.entries()[0].id
+    lib.set_read([pid])
+    lib.set_starred([pid])  # second write of the day: a backup exists now
+    (lib.directory / "annotations.json").write_bytes(b'{"shelves": ')
+    with pytest.raises(DamagedLibraryError, match="newest backup is .*backups"):
+        Library.open(lib.directory)
+
+
+def test_library_path_that_is_a_file_is_refused(tmp_path):
+    target = tmp_path / "file"
+    target.write_text("x")
+    with pytest.raises(PapershelfError, match="not a directory"):
+        Library.open(target)
+
+
+def test_papershelf_home_sets_the_default_location(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAPERSHELF_HOME", str(tmp_path / "home"))
+    library = Library.open()
+    library.import_papers(papers(1), "x")
+    assert (tmp_path / "home" / "catalogue.json").exists()
+
+
+def test_lock_refuses_a_symlink(tmp_path):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    os.symlink(victim, folder / ".lock")
+    with pytest.raises(PapershelfError, match="lock"):
+        Library.open(folder)
+    assert victim.read_text() == "precious"
