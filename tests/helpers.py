@@ -23,7 +23,9 @@ def run_cli(*args: str, library: Path | None = None, stdin: bytes | None = None)
     if library is not None:
         cmd += ["--library", str(library)]
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200"}
-    return subprocess.run([*cmd, *args], input=stdin, capture_output=True, cwd=ROOT, env=env, timeout=60)
+    done = subprocess.run([*cmd, *args], input=stdin, capture_output=True, cwd=ROOT, env=env, timeout=60)
+    done.stdout, done.stderr = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
+    return done
 
 
 def snapshot_dir(directory: Path) -> dict[str, bytes]:

@@ -98,9 +98,9 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(tmp_path, name):
         target.write_bytes(BAD_INPUTS[name])
     out = run_cli("import", str(target), library=lib)
     assert out.returncode == 1
-    lines = out.stderr.decode().strip().splitlines()
+    lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and str(target) in lines[0], out.stderr
-    assert "Traceback" not in out.stderr.decode()
+    assert "Traceback" not in out.stderr
     assert snapshot_dir(lib) == before
 
 
@@ -110,7 +110,7 @@ def test_unknown_id_is_refused_and_changes_nothing(tmp_path):
     pid = _listed(lib)[0]["id"]
     before = snapshot_dir(lib)
     out = run_cli("mark", pid, "0123456789ab", "--read", library=lib)
-    assert out.returncode == 1 and "0123456789ab" in out.stderr.decode()
+    assert out.returncode == 1 and "0123456789ab" in out.stderr
     assert snapshot_dir(lib) == before
 
 
@@ -120,7 +120,7 @@ def test_damaged_library_is_reported_not_overwritten(tmp_path):
     (lib / "catalogue.json").write_bytes(b'{"papers": {"1": ')
     before = snapshot_dir(lib)
     out = run_cli("list", library=lib)
-    assert out.returncode == 1 and "catalogue.json" in out.stderr.decode()
+    assert out.returncode == 1 and "catalogue.json" in out.stderr
     assert snapshot_dir(lib) == before
 
 
@@ -128,5 +128,5 @@ def test_help_is_short_and_names_the_commands():
     out = run_cli("--help")
     assert out.returncode == 0
     for word in ("import", "list", "mark", "export", "demo"):
-        assert word in out.stdout.decode()
+        assert word in out.stdout
     assert run_cli("mark", "--help").returncode == 0
