@@ -54,6 +54,17 @@ class ImportResult:
         )
 
 
+def _describe(read, starred, added, removed, notes) -> str:
+    parts = [
+        {True: "marked read", False: "marked unread", None: ""}[read],
+        {True: "starred", False: "unstarred", None: ""}[starred],
+        f"tagged {', '.join(added)}" if added else "",
+        f"untagged {', '.join(sorted(removed))}" if removed else "",
+        "note set" if notes is not None else "",
+    ]
+    return ", ".join(p for p in parts if p) or "no change"
+
+
 class Library:
     """Open with `Library.open(directory)`; every method that changes something is durable on return."""
 
@@ -214,7 +225,7 @@ class Library:
             tags = tuple(t for t in normalise_tags([*s.tags, *extra]) if t not in gone)
             return replace(s, tags=tags, notes=s.notes if text is None else text)
 
-        return self._change(ids, change, "changed")
+        return self._change(ids, change, _describe(read, starred, extra, gone, text))
 
     def set_read(self, ids: Iterable[str], read: bool = True) -> list[Entry]:
         stamp = now_iso()

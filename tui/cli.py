@@ -25,12 +25,20 @@ The library lives in --library DIR, else $PAPERSHELF_HOME, else the user data di
 """
 
 
+class _SubParser(argparse.ArgumentParser):
+    """Subcommands accept --library too: `papershelf list --library DIR` works as well."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_argument("--library", metavar="DIR", default=argparse.SUPPRESS, help="library directory")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="papershelf", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--library", metavar="DIR", help="library directory (default: $PAPERSHELF_HOME or the user data dir)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_SubParser)
     _add_import(sub)
     _add_list(sub)
     _add_mark(sub)
@@ -56,11 +64,11 @@ def _add_mark(sub) -> None:
     p = sub.add_parser("mark", help="change papers: read/unread, star, tags, note")
     p.add_argument("ids", nargs="+", metavar="ID", help="paper ids (or unique prefixes), as `list --json` gives them")
     read = p.add_mutually_exclusive_group()
-    read.add_argument("--read", dest="read", action="store_true", default=None)
-    read.add_argument("--unread", dest="read", action="store_false")
+    read.add_argument("--read", dest="read", action="store_true", default=None, help="mark read")
+    read.add_argument("--unread", dest="read", action="store_false", help="mark unread")
     star = p.add_mutually_exclusive_group()
-    star.add_argument("--star", dest="starred", action="store_true", default=None)
-    star.add_argument("--unstar", dest="starred", action="store_false")
+    star.add_argument("--star", dest="starred", action="store_true", default=None, help="star")
+    star.add_argument("--unstar", dest="starred", action="store_false", help="remove the star")
     p.add_argument("--tag", action="append", default=[], metavar="T", help="add a tag (repeatable)")
     p.add_argument("--untag", action="append", default=[], metavar="T", help="remove a tag (repeatable)")
     p.add_argument("--note", metavar="TEXT", help="set the note ('' clears it)")
