@@ -9,6 +9,7 @@ Everything is also kept in memory (ordered entries and a search index) for insta
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -22,7 +23,7 @@ from .errors import DamagedLibraryError, PapershelfError, UnknownPaperError
 from .history import History, Step, step_from_doc, step_to_doc
 from .ids import doc_id, paper_id
 from .models import BLANK_SHELF, Entry, ImportedPaper, Paper, Shelf, normalise_tags
-from .tinystore import AtomicJSONStorage
+from .tinystore import AtomicJSONStorage, gc_paused
 
 SCHEMA_VERSION = 1
 PAPERS, SHELVES, SETTINGS, META = "papers", "shelves", "settings", "meta"
@@ -88,9 +89,10 @@ class Library:
             raise PapershelfError(f"{folder}: is not a directory (a library is a directory)")
         folder.mkdir(parents=True, exist_ok=True)
         library = cls(folder)
-        with library._lock:
+        with library._lock, gc_paused():
             library._load_catalogue()
             library._load_annotations()
+        gc.freeze()  # the loaded records live as long as the app: keep them out of later GC scans
         return library
 
     # -- reading ---------------------------------------------------------------------------

@@ -37,16 +37,12 @@ class Paper:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Paper:
-        return cls(
-            id=str(doc["id"]),
-            title=str(doc["title"]),
-            abstract=str(doc.get("abstract", "")),
-            links=tuple(doc.get("links", ())),
-            listed=str(doc.get("listed", "")),
-            first_seen=str(doc.get("first_seen", "")),
-            position=int(doc.get("position", 0)),
-            source=str(doc.get("source", "")),
-        )
+        get = doc.get
+        pid, title = doc["id"], doc["title"]
+        if type(pid) is not str or type(title) is not str:  # noqa: E721 - hot path, exact types
+            raise TypeError("paper id and title must be strings")
+        return cls(pid, title, get("abstract", ""), tuple(get("links", ())), get("listed", ""),
+                   get("first_seen", ""), get("position", 0), get("source", ""))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ Reads are cached and re-done only when the file on disk changed (another process
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 import os
 import tempfile
 from pathlib import Path
@@ -53,16 +55,23 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     fsync_directory(path.parent)
 
 
-def load_json_file(path: Path) -> Any:
-    """Parse a JSON file with the garbage collector paused (it doubles large loads)."""
-    raw = path.read_bytes()
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the garbage collector: it rescans the whole heap again and again while a large
+    file's objects are created, which more than doubles the time of a big load."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return orjson.loads(raw)
+        yield
     finally:
         if enabled:
             gc.enable()
+
+
+def load_json_file(path: Path) -> Any:
+    raw = path.read_bytes()
+    with gc_paused():
+        return orjson.loads(raw)
 
 
 class AtomicJSONStorage(Storage):

@@ -1,0 +1,57 @@
+"""Startup probe, run as its own process by the benchmark suite.
+
+`probe.py app LIBDIR` opens papershelf on LIBDIR headless and exits as soon as the main
+screen has painted its first rows; `probe.py bare` does the same for a bare Textual app (the
+floor). It prints one JSON line: wall-clock time of the paint and peak RSS.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+
+def report() -> None:
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"painted": time.time(), "peak_rss": peak_kib * 1024}), flush=True)
+
+
+def run_bare() -> None:
+    from textual.app import App
+    from textual.widgets import Static
+
+    class Bare(App):
+        def compose(self):
+            yield Static("hello")
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(self.exit)
+
+    Bare().run(headless=True, size=(120, 36))
+    report()
+
+
+def run_app(directory: str) -> None:
+    from storage.library import Library
+    from tui.app import PapershelfApp
+    from tui.widgets.paper_list import PaperList
+
+    class Probe(PapershelfApp):
+        def on_mount(self) -> None:
+            super().on_mount()
+            self._poll = self.set_interval(0.002, self._check)
+
+        def _check(self) -> None:
+            lists = self.screen.query(PaperList)
+            if lists and len(lists.first()) > 0:
+                self._poll.stop()
+                self.call_after_refresh(self.exit)
+
+    Probe(Library.open(directory), watch_library=False).run(headless=True, size=(120, 36))
+    report()
+
+
+if __name__ == "__main__":
+    run_bare() if sys.argv[1] == "bare" else run_app(sys.argv[2])
