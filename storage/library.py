@@ -90,6 +90,7 @@ class Library:
         folder.mkdir(parents=True, exist_ok=True)
         library = cls(folder)
         with library._lock, gc_paused():
+            library._remove_stray_temp_files()
             library._load_catalogue()
             library._load_annotations()
         gc.freeze()  # the loaded records live as long as the app: keep them out of later GC scans
@@ -161,6 +162,12 @@ class Library:
             self._load_annotations()
             changed = True
         return changed
+
+    def _remove_stray_temp_files(self) -> None:
+        """Temp files left by a writer killed before its rename (we hold the lock: none is live)."""
+        for folder in (self.directory, self.directory / "backups"):
+            for stray in folder.glob(".*.json.*.tmp"):
+                stray.unlink(missing_ok=True)
 
     def _load_catalogue(self) -> None:
         data = self._catalogue.storage.read() or {}

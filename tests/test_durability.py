@@ -95,3 +95,10 @@ def test_kill_9_during_a_burst_never_breaks_the_library(lib):
         assert all(reopened.entry(pid).shelf.read for pid in done if pid)
         survived += 1
     assert survived == 8
+
+
+def test_stray_temp_files_are_removed_at_the_next_start(lib):
+    stray = lib.directory / ".annotations.json.abc123.tmp"
+    stray.write_bytes(b'{"half": ')
+    Library.open(lib.directory)
+    assert not stray.exists()
