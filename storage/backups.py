@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+import orjson
+
 from .errors import LibraryWriteError
 from .tinystore import atomic_write_bytes
 
@@ -26,6 +28,20 @@ def list_backups(library_dir: Path) -> list[Path]:
 def newest_backup(library_dir: Path) -> Path | None:
     found = list_backups(library_dir)
     return found[0] if found else None
+
+
+def is_readable(path: Path) -> bool:
+    """Whether a backup parses as a library file (an object of tables): worth restoring."""
+    try:
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return False
+    return isinstance(data, dict) and all(isinstance(table, dict) for table in data.values())
+
+
+def newest_sound_backup(library_dir: Path) -> Path | None:
+    """The newest backup that can be restored (a "before-restore" copy may hold a damaged file)."""
+    return next((path for path in list_backups(library_dir) if is_readable(path)), None)
 
 
 def make_backup(source: Path, reason: str) -> Path | None:

@@ -13,6 +13,7 @@ import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from .errors import DamagedLibraryError, PapershelfError, UnknownPaperError
 from .history import History, Step, step_from_doc, step_to_doc
 from .ids import doc_id, paper_id
 from .models import BLANK_SHELF, Entry, ImportedPaper, Paper, Shelf, normalise_tags
+from .text import clean_line
 from .tinystore import AtomicJSONStorage, gc_paused
 
 SCHEMA_VERSION = 1
@@ -55,6 +57,12 @@ class ImportResult:
         )
 
 
+def clean_tags(tags: Iterable[str] | str) -> tuple[str, ...]:
+    """Tags from a user or a script: outside text (no escapes or controls), then normalised."""
+    items = [tags] if isinstance(tags, str) else list(tags)
+    return normalise_tags([clean_line(str(tag)) for tag in items])
+
+
 def _describe(read, starred, added, removed, notes) -> str:
     parts = [
         {True: "marked read", False: "marked unread", None: ""}[read],
@@ -71,7 +79,7 @@ class Library:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        hint = backups.newest_backup(directory)
+        hint = partial(backups.newest_sound_backup, directory)  # looked up when a file is found damaged
         self._catalogue = TinyDB(directory / paths.CATALOGUE, storage=AtomicJSONStorage, backup_hint=hint)
         self._annotations = TinyDB(directory / paths.ANNOTATIONS, storage=AtomicJSONStorage, backup_hint=hint)
         from .locking import LibraryLock
@@ -223,7 +231,7 @@ class Library:
         """Several changes to several papers as one durable write and one undo step."""
         from .text import clean_block
 
-        stamp, extra, gone = now_iso(), normalise_tags(list(add_tags)), set(normalise_tags(list(remove_tags)))
+        stamp, extra, gone = now_iso(), clean_tags(add_tags), set(clean_tags(remove_tags))
         text = None if notes is None else clean_block(notes)
 
         def change(s: Shelf) -> Shelf:
@@ -248,15 +256,15 @@ class Library:
         return self._change(ids, lambda s: replace(s, starred=starred), "starred" if starred else "unstarred")
 
     def set_tags(self, pid: str, tags: Iterable[str] | str) -> Entry:
-        new = normalise_tags(list(tags) if not isinstance(tags, str) else tags)
+        new = clean_tags(tags)
         return self._change([pid], lambda s: replace(s, tags=new), "tags set")[0]
 
     def add_tags(self, ids: Iterable[str], tags: Iterable[str] | str) -> list[Entry]:
-        extra = normalise_tags(list(tags) if not isinstance(tags, str) else tags)
+        extra = clean_tags(tags)
         return self._change(ids, lambda s: replace(s, tags=normalise_tags([*s.tags, *extra])), "tagged")
 
     def remove_tags(self, ids: Iterable[str], tags: Iterable[str] | str) -> list[Entry]:
-        gone = set(normalise_tags(list(tags) if not isinstance(tags, str) else tags))
+        gone = set(clean_tags(tags))
         return self._change(ids, lambda s: replace(s, tags=tuple(t for t in s.tags if t not in gone)), "untagged")
 
     def set_notes(self, pid: str, notes: str) -> Entry:
@@ -364,6 +372,7 @@ class Library:
 
     def import_papers(self, imported: list[ImportedPaper], source: str) -> ImportResult:
         """Add papers new to the library, refresh the text of known ones; one write each file."""
+        source = clean_line(source)  # a file name is outside text too
         unique = {paper_id(p.title): p for p in imported}
         with self._lock:
             self._sync()

@@ -9,7 +9,7 @@ Reads are cached and re-done only when the file on disk changed (another process
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 import os
 import tempfile
@@ -77,11 +77,20 @@ def load_json_file(path: Path) -> Any:
 class AtomicJSONStorage(Storage):
     """TinyDB storage: atomic durable writes, cached reads keyed by the file's signature."""
 
-    def __init__(self, path: str | os.PathLike[str], backup_hint: Path | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], backup_hint: Path | Callable[[], Path | None] | None = None
+    ) -> None:
         self.path = Path(path)
-        self.backup_hint = backup_hint
+        self._backup_hint = backup_hint
         self._cache: dict[str, Any] | None = None
         self._signature: Signature | None = None
+
+    @property
+    def backup_hint(self) -> Path | None:
+        """The backup to suggest if the file is damaged; a callable is asked only then, so the
+        suggestion is current (not the newest backup of when the library was opened)."""
+        hint = self._backup_hint
+        return hint() if callable(hint) else hint
 
     def changed_on_disk(self) -> bool:
         return file_signature(self.path) != self._signature
