@@ -31,7 +31,7 @@ from storage.importers import latex_to_text, load_text
 from storage.models import Entry, Paper, Shelf, normalise_tags
 from storage.text import clean_block, clean_line
 
-SEED = Path("/work/shared/seeds/trending-papers.txt")
+from tests.helpers import SEED  # noqa: E402
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 HOSTILE = [
     "a[/]b",

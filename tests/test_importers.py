@@ -11,7 +11,7 @@ from storage.errors import ImportFormatError
 from storage.importers import detect_kind, latex_to_text, load_bytes, load_file, load_text
 from storage.models import Shelf
 
-SEED = Path("/work/shared/seeds/trending-papers.txt")
+from tests.helpers import SEED  # noqa: E402
 
 
 def _error(call, *args) -> ImportFormatError:

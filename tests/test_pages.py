@@ -16,12 +16,8 @@ from storage.errors import ImportFormatError
 from storage.pages import _clean, extract_links, parse_page
 from storage.text import clean_line
 
-SEED_CANDIDATES = (
-    Path(__file__).parent / "data" / "trending-papers.txt",
-    Path("/work/shared/seeds/trending-papers.txt"),
-)
-SEED = next((path for path in SEED_CANDIDATES if path.exists()), None)
-needs_seed = pytest.mark.skipif(SEED is None, reason="seed page trending-papers.txt not found")
+from tests.helpers import SEED  # noqa: E402  (../shared/seeds beside the checkout, as in CI)
+
 
 HEADER = ["new", "Get trending papers in your email inbox!", "Subscribe", "byAK and the research community"]
 PER_PAPER_CHROME = [
@@ -93,7 +89,6 @@ def title_lines(text: str, titles) -> list[int]:
 # --- the seed page ------------------------------------------------------------------------
 
 
-@needs_seed
 def test_seed_gives_its_78_papers_in_page_order():
     papers = parse_page(seed_text(), str(SEED))
     expected = seed_pairs()
@@ -103,7 +98,6 @@ def test_seed_gives_its_78_papers_in_page_order():
     assert [paper.line for paper in papers] == title_lines(seed_text(), [t for t, _ in expected])
 
 
-@needs_seed
 def test_seed_links_come_from_the_abstract_without_trailing_punctuation():
     papers = {paper.title: paper for paper in parse_page(seed_text())}
     assert papers["Hyperparameters in Reinforcement Learning and How To Tune Them"].links == (
@@ -123,7 +117,6 @@ def test_seed_links_come_from_the_abstract_without_trailing_punctuation():
 # --- variants of the seed -----------------------------------------------------------------
 
 
-@needs_seed
 @pytest.mark.parametrize(
     "variant",
     [
@@ -142,7 +135,6 @@ def test_seed_variants_give_the_same_papers_and_lines(variant):
     assert not varied[0].title.startswith("\ufeff")
 
 
-@needs_seed
 def test_several_blank_and_whitespace_lines_between_blocks():
     text = seed_text().replace("\n\n", "\n \n\t\n\n")
     papers = parse_page(text)
@@ -150,7 +142,6 @@ def test_several_blank_and_whitespace_lines_between_blocks():
     assert [p.line for p in papers] == title_lines(text, [t for t, _ in seed_pairs()])
 
 
-@needs_seed
 @pytest.mark.parametrize("width", [40, 72, 100])
 def test_hard_wrapped_abstracts_are_joined_with_single_spaces(width):
     wrap = lambda text: textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)  # noqa: E731
@@ -169,7 +160,6 @@ def test_hard_wrapped_title_is_joined():
     ]
 
 
-@needs_seed
 def test_several_date_sections_each_paper_keeps_its_own_date():
     seed = seed_pairs()
     dates = ["Mar 11", "March 10", "Mar 9, 2025"]
@@ -201,7 +191,6 @@ def test_published_on_date_is_chrome_not_a_new_section():
 # --- papers without an abstract -----------------------------------------------------------
 
 
-@needs_seed
 def test_any_single_paper_may_lack_its_abstract():
     seed = seed_pairs()
     for missing in range(len(seed)):
@@ -209,7 +198,6 @@ def test_any_single_paper_may_lack_its_abstract():
         assert pairs(parse_page(render(expected))) == expected, f"paper {missing} without abstract"
 
 
-@needs_seed
 def test_several_papers_without_abstract_in_the_middle_and_at_the_end():
     missing = {0, 10, 11, 12, 40, 76, 77}
     expected = [(t, "" if i in missing else a) for i, (t, a) in enumerate(seed_pairs())]
@@ -218,7 +206,6 @@ def test_several_papers_without_abstract_in_the_middle_and_at_the_end():
     assert all(p.links == () for i, p in enumerate(papers) if i in missing)
 
 
-@needs_seed
 def test_titles_only_page():
     expected = [(title, "") for title, _ in seed_pairs()]
     assert pairs(parse_page(render(expected))) == expected
@@ -234,7 +221,6 @@ def test_paper_without_abstract_at_the_end_of_a_date_section():
     ]
 
 
-@needs_seed
 def test_title_ending_in_full_stop_after_a_paper_without_abstract():
     (t1, _), (_, a2) = seed_pairs()[:2]
     odd_title = "Attention Is Not All You Need."
@@ -254,7 +240,6 @@ def test_short_abstracts_are_still_abstracts():
 # --- chrome -------------------------------------------------------------------------------
 
 
-@needs_seed
 @pytest.mark.parametrize("chrome", PER_PAPER_CHROME)
 def test_per_paper_chrome_blocks_are_skipped(chrome):
     assert pairs(parse_page(render(seed_pairs(), between=chrome))) == seed_pairs()
