@@ -96,7 +96,7 @@ def _blocks(text: str) -> Iterator[_Block]:
     section, listed, start = 0, "", 0
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for number, raw in enumerate([*raw_lines, ""], start=1):
-        line = _clean(raw)
+        line = clean_line(raw)
         if _CHROME_LINE.fullmatch(line):
             continue
         is_date = bool(_DATE_LINE.fullmatch(line))
@@ -109,14 +109,6 @@ def _blocks(text: str) -> Iterator[_Block]:
             lines, start = [], 0
         if is_date:
             section, listed = section + 1, line
-
-
-def _clean(line: str) -> str:
-    """clean_line, with a fast path for the common plain-ASCII line (same result, ~8x faster:
-    such a line has no controls or escapes, only spaces to fold)."""
-    if line.isascii() and line.isprintable():
-        return " ".join(line.split()) if "  " in line else line.strip()
-    return clean_line(line)
 
 
 def _papers(section: list[_Block]) -> Iterator[ImportedPaper]:

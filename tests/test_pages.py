@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storage.errors import ImportFormatError
-from storage.pages import _clean, extract_links, parse_page
-from storage.text import clean_line
+from storage.pages import extract_links, parse_page
+from storage.text import _clean_line_fully, clean_line
 
 from tests.helpers import SEED  # noqa: E402  (../shared/seeds beside the checkout, as in CI)
 
@@ -280,13 +280,14 @@ def test_markup_like_titles_are_kept_literally(title):
 
 
 @given(st.text(st.sampled_from(" \t\x1b[]0;2J\x07\x9b\x00\u00a0\u202eaZ.é\r\n\ufeff")))
-def test_fast_line_cleaning_matches_clean_line(line):
-    assert _clean(line) == clean_line(line)
+def test_fast_line_cleaning_matches_the_full_cleaning(line):
+    assert clean_line(line) == _clean_line_fully(line)
 
 
 @given(st.text())
-def test_fast_line_cleaning_matches_clean_line_on_any_text(line):
-    assert _clean(line) == clean_line(line)
+def test_fast_line_cleaning_matches_the_full_cleaning_on_any_text(line):
+    assert clean_line(line) == _clean_line_fully(line)
+    assert not any(ch in clean_line(line) for ch in "\x1b\x9b\x00\r\n\u202e")
 
 
 # --- errors -------------------------------------------------------------------------------
