@@ -178,10 +178,14 @@ class Library:
                 stray.unlink(missing_ok=True)
 
     def _load_catalogue(self) -> None:
-        data = self._catalogue.storage.read() or {}
-        self._check_schema(data, self._catalogue.storage.path)
+        storage = self._catalogue.storage
+        data = storage.read() or {}
+        self._check_schema(data, storage)
         papers = [self._paper_from(doc, key) for key, doc in data.get(PAPERS, {}).items()]
-        papers.sort(key=lambda p: p.position)
+        try:
+            papers.sort(key=lambda p: p.position)
+        except TypeError:
+            raise DamagedLibraryError(storage.path, "paper positions are not all numbers", storage.backup_hint) from None
         old = self._entries
         self._entries = {p.id: Entry(p, old[p.id].shelf if p.id in old else BLANK_SHELF) for p in papers}
         self._index = None
@@ -189,14 +193,17 @@ class Library:
     def _load_annotations(self) -> None:
         storage = self._annotations.storage
         data = storage.read() or {}
-        self._check_schema(data, storage.path)
+        self._check_schema(data, storage)
         shelves: dict[str, Shelf] = {}
         for key, doc in data.get(SHELVES, {}).items():
             try:
                 shelves[str(doc["id"])] = Shelf.from_doc(doc)
             except (KeyError, TypeError, ValueError, AttributeError):
                 raise DamagedLibraryError(storage.path, f"annotation record {key} is malformed", storage.backup_hint) from None
-        self._settings = dict(data.get(SETTINGS, {}).get("1", {}))
+        settings = data.get(SETTINGS, {}).get("1", {})
+        if not isinstance(settings, dict):
+            raise DamagedLibraryError(storage.path, "the settings record is malformed", storage.backup_hint)
+        self._settings = dict(settings)
         self._entries = {pid: Entry(e.paper, shelves.get(pid, BLANK_SHELF)) for pid, e in self._entries.items()}
         self._index = None
 
@@ -208,11 +215,14 @@ class Library:
             raise DamagedLibraryError(storage.path, f"paper record {key} is malformed", storage.backup_hint) from None
 
     @staticmethod
-    def _check_schema(data: dict, path: Path) -> None:
-        version = data.get(META, {}).get("1", {}).get("schema", SCHEMA_VERSION)
-        if not isinstance(version, int) or version > SCHEMA_VERSION:
+    def _check_schema(data: dict, storage: AtomicJSONStorage) -> None:
+        meta = data.get(META, {}).get("1", {})
+        version = meta.get("schema", SCHEMA_VERSION) if isinstance(meta, dict) else None
+        if type(version) is not int:
+            raise DamagedLibraryError(storage.path, "the meta record holds no valid schema version", storage.backup_hint)
+        if version > SCHEMA_VERSION:
             raise PapershelfError(
-                f"{path}: written by a newer papershelf (schema {version}, this one reads up to "
+                f"{storage.path}: written by a newer papershelf (schema {version}, this one reads up to "
                 f"{SCHEMA_VERSION}); upgrade papershelf. The file was left untouched"
             )
 
