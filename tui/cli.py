@@ -46,7 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="open the TUI on a throwaway library of generated papers")
     demo.add_argument("--papers", type=int, default=300, metavar="N", help="how many papers (default 300)")
     sub.add_parser("undo", help="undo the last change made by a papershelf command")
+    _add_doctor(sub)
     return parser
+
+
+def _add_doctor(sub) -> None:
+    p = sub.add_parser("doctor", help="check the library for damage; list or restore backups")
+    p.add_argument("--restore", metavar="BACKUP", help="replace the annotations with this backup (a name from the list)")
 
 
 def _add_import(sub) -> None:
@@ -110,6 +116,8 @@ def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
 
     if args.command == "demo":
         return commands.demo(args.papers)
+    if args.command == "doctor":  # must work on a library that cannot be opened
+        return commands.doctor(args.library, args.restore)
     library = commands.open_library(args.library)
     handler = {
         None: lambda: commands.open_tui(library, files),

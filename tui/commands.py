@@ -117,6 +117,21 @@ def undo(library: Library) -> int:
     return 0
 
 
+def doctor(directory: str | None, backup: str | None) -> int:
+    """Check the library (without opening it); with `backup`, restore the annotations first."""
+    from storage import doctor as checks
+    from storage.paths import library_dir
+
+    folder = library_dir(directory)
+    if backup is not None:
+        restored = checks.restore(folder, backup)
+        kept = f"; the replaced file was kept as {restored.saved.name}" if restored.saved else ""
+        print(f"restored annotations.json from {checks.shown(restored.source.name)}{kept}")
+    report = checks.check(folder)
+    print("\n".join(report.lines()))
+    return 0 if report.healthy else 1
+
+
 def demo(count: int) -> int:
     from storage.demo import generate
     from tui.app import PapershelfApp
