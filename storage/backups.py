@@ -49,10 +49,10 @@ def make_backup(source: Path, reason: str) -> Path | None:
     if not source.exists():
         return None
     folder = backup_dir(source.parent)
-    folder.mkdir(exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"annotations-{stamp}-{reason}.json"
     try:
+        folder.mkdir(exist_ok=True)
         atomic_write_bytes(target, source.read_bytes())
     except OSError as exc:
         raise LibraryWriteError(f"{target}: could not save a backup ({exc.strerror or exc}); the library is unchanged") from exc
