@@ -1,0 +1,409 @@
+"""SearchIndex: the filter language of query.py, fast enough to run on every keystroke.
+
+Same answers as `query.search_entries` (a property test holds them equal), but:
+
+- each entry's folded search key is built once, and kept in step by `update`/`remove`;
+- `is:`/`has:`/`tag:` are sets of entry slots, combined with set algebra;
+- the fuzzy part of a word is one `rapidfuzz.process.extract` over the vocabulary of title
+  and tag words (tens of thousands of short strings, not 100,000 titles), then postings;
+- exact hits of each term are cached; a new term that contains a cached one (the user typed
+  one more letter, or deleted one) only re-checks that term's hits: substring matching
+  narrows monotonically, so this is exact, not a heuristic;
+- a term checked after a more selective one only looks at the entries still in the running.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from .models import Entry
+from .query import (
+    FIELD_SCORE,
+    FUZZY_CUTOFF,
+    TITLE_SCORE,
+    Span,
+    Match,
+    ParsedQuery,
+    SearchKeys,
+    Term,
+    entry_flags,
+    entry_tags,
+    is_fuzzy,
+    merge_spans,
+    parse_query,
+    term_score,
+    term_span,
+    title_term_span,
+)
+
+EXACT_CACHE_TERMS = 48
+EXACT_CACHE_SLOTS_PER_ENTRY = 4  # memory bound: cached hits, summed, <= this x library size
+RATIO_CACHE_WORDS = 64
+COMPACT_AFTER = 1024  # removed slots tolerated before the slot arrays are rebuilt
+NARROW_FACTOR = 2  # check only the entries in the running when they are this many times fewer
+
+Hits = dict[int, int]  # slot -> where the term first occurs (SearchKeys.where)
+
+# Results can be 100,000 long: filling the slots directly is twice as fast as the frozen
+# dataclass's generated __init__, and the filter budget is per keystroke.
+_set_entry = Match.entry.__set__  # type: ignore[attr-defined]
+_set_score = Match.score.__set__  # type: ignore[attr-defined]
+_set_spans = Match.title_spans.__set__  # type: ignore[attr-defined]
+
+
+def _match(entry: Entry, score: float, spans: tuple[tuple[int, int], ...]) -> Match:
+    match = object.__new__(Match)
+    _set_entry(match, entry)
+    _set_score(match, score)
+    _set_spans(match, spans)
+    return match
+
+
+class SearchIndex:
+    """The entries in page order, searchable. Thread-safe: the UI filters in a worker."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self._lock = threading.RLock()
+        self._build(entries)
+
+    def _build(self, entries: Iterable[Entry]) -> None:
+        self._entries: list[Entry | None] = []
+        self._keys: list[SearchKeys | None] = []
+        self._texts: list[str] = []  # _keys[i].text, or "" for a removed slot
+        self._plain: list[Match | None] = []  # the score-0 Match shown by an empty filter
+        self._slots: dict[str, int] = {}
+        self._alive: set[int] = set()
+        self._flags: defaultdict[str, set[int]] = defaultdict(set)
+        self._tags: defaultdict[str, set[int]] = defaultdict(set)
+        self._postings: defaultdict[str, set[int]] = defaultdict(set)  # title/tag word -> slots
+        self._vocabulary: list[str] = []  # every word ever in _postings
+        self._exact_cache: dict[str, Hits] = {}
+        self._ratio_cache: dict[str, dict[str, float]] = {}
+        for entry in entries:
+            self._add(entry)
+        self._refresh_vocabulary()
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    def __contains__(self, paper_id: object) -> bool:
+        return paper_id in self._slots
+
+    # --- keeping in step ---------------------------------------------------------------------
+
+    def update(self, entry: Entry) -> None:
+        """An entry changed (shelf or text), or a new one: new entries go to the end of the order."""
+        with self._lock:
+            slot = self._slots.get(entry.id)
+            if slot is None:
+                slot = self._add(entry)
+            else:
+                self._reindex(slot, entry)
+            self._refresh_vocabulary()
+            self._recheck_cached(slot)
+
+    def remove(self, paper_id: str) -> None:
+        """Forget an entry; an unknown id is ignored."""
+        with self._lock:
+            slot = self._slots.pop(paper_id, None)
+            if slot is None:
+                return
+            self._unindex(slot)
+            self._entries[slot] = self._keys[slot] = self._plain[slot] = None
+            self._texts[slot] = ""
+            for hits in self._exact_cache.values():
+                hits.pop(slot, None)
+            if len(self._entries) - len(self._slots) > max(COMPACT_AFTER, len(self._slots)):
+                self._build([e for e in self._entries if e is not None])
+
+    def clear_cache(self) -> None:
+        """Forget cached term results (they stay correct; this is for measuring cold searches)."""
+        with self._lock:
+            self._exact_cache.clear()
+            self._ratio_cache.clear()
+
+    def _add(self, entry: Entry) -> int:
+        slot = len(self._entries)
+        self._entries.append(None)
+        self._keys.append(None)
+        self._texts.append("")
+        self._plain.append(None)
+        self._index(slot, entry)
+        return slot
+
+    def _index(self, slot: int, entry: Entry) -> None:
+        keys = self._fill(slot, entry)
+        postings = self._postings
+        for token in keys.tokens():
+            postings[token].add(slot)
+
+    def _fill(self, slot: int, entry: Entry) -> SearchKeys:
+        """Everything about a slot but its title/tag words."""
+        keys = SearchKeys.of(entry)
+        self._slots[entry.id] = slot
+        self._alive.add(slot)
+        self._entries[slot], self._keys[slot], self._texts[slot] = entry, keys, keys.text
+        self._plain[slot] = _match(entry, 0.0, ())
+        if entry.paper.links or not entry.shelf.is_blank:  # most entries have no flag at all
+            for flag in entry_flags(entry):
+                self._flags[flag].add(slot)
+            for tag in entry_tags(entry):
+                self._tags[tag].add(slot)
+        return keys
+
+    def _reindex(self, slot: int, entry: Entry) -> None:
+        """A changed entry; a read/star toggle or a note leaves the word postings alone."""
+        old = self._keys[slot]
+        assert old is not None
+        self._unflag(slot)
+        keys = self._fill(slot, entry)
+        if old.text[: old.tags_end] != keys.text[: keys.tags_end]:
+            before, after = old.tokens(), keys.tokens()
+            for token in before - after:
+                self._postings[token].discard(slot)
+            for token in after - before:
+                self._postings[token].add(slot)
+
+    def _refresh_vocabulary(self) -> None:
+        """New title/tag words change what fuzzy matching can find."""
+        if len(self._vocabulary) != len(self._postings):
+            self._vocabulary = list(self._postings)
+            self._ratio_cache.clear()
+
+    def _unindex(self, slot: int) -> None:
+        keys = self._keys[slot]
+        assert keys is not None
+        self._unflag(slot)
+        for token in keys.tokens():
+            self._postings[token].discard(slot)
+
+    def _unflag(self, slot: int) -> None:
+        entry = self._entries[slot]
+        assert entry is not None
+        self._alive.discard(slot)
+        for flag in entry_flags(entry):
+            self._flags[flag].discard(slot)
+        for tag in entry_tags(entry):
+            self._tags[tag].discard(slot)
+
+    def _recheck_cached(self, slot: int) -> None:
+        keys = self._keys[slot]
+        assert keys is not None
+        for value, hits in self._exact_cache.items():
+            where = keys.find(value)
+            if where is None:
+                hits.pop(slot, None)
+            else:
+                hits[slot] = where
+
+    # --- searching ---------------------------------------------------------------------------
+
+    def search(self, text: str) -> list[Match]:
+        """Matches for a filter: ranked best first, or in page order when nothing ranks them."""
+        query = parse_query(text)
+        with self._lock:
+            if query.is_empty:
+                return [m for m in self._plain if m is not None]
+            domain = self._flag_domain(query.filters)
+            scored: dict[Term, _Scored] = {}
+            for term in sorted(set(query.scored_terms), key=self._cost):
+                scored[term] = self._score(term, domain)
+                domain = _within(scored[term].scores, domain)
+            domain = self._apply_filters(query.filters, domain)
+            order = sorted(self._alive if domain is None else domain)
+            return self._results(query, order, scored)
+
+    def _cost(self, term: Term) -> tuple[int, int]:
+        """Cheapest first: fewest entries to check, then the longest (likely rarest) term."""
+        base = self._narrowing_base(term.value)
+        return (len(self._alive) if base is None else len(base)), -len(term.value)
+
+    def _flag_domain(self, filters: Iterable[Term]) -> set[int] | None:
+        """Entries allowed by is:/has:/tag: (None: all of them)."""
+        sets = [(t, self._flag_set(t)) for t in filters if t.field in ("is", "has", "tag")]
+        domain: set[int] | None = None
+        for term, members in sorted(sets, key=lambda pair: pair[0].negated):
+            if term.negated:
+                domain = (self._alive if domain is None else domain) - members
+            else:
+                domain = set(members) if domain is None else domain & members
+        return domain
+
+    def _flag_set(self, term: Term) -> set[int]:
+        table = self._tags if term.field == "tag" else self._flags
+        return table.get(term.value) or set()
+
+    def _apply_filters(self, filters: Iterable[Term], domain: set[int] | None) -> set[int] | None:
+        """title:, note: and negated free terms, on whatever is left."""
+        for term in filters:
+            if term.is_free:
+                excluded = self._exact(term.value, domain)
+                domain = (self._alive if domain is None else domain) - excluded.keys()
+            elif term.field in ("title", "note"):
+                domain = self._field_filter(term, self._alive if domain is None else domain)
+        return domain
+
+    def _field_filter(self, term: Term, domain: set[int]) -> set[int]:
+        keys, value, keep = self._keys, term.value, not term.negated
+        if term.field == "title":
+            return {i for i in domain if (value in keys[i].title) == keep}  # type: ignore[union-attr]
+        return {i for i in domain if (value in keys[i].notes) == keep}  # type: ignore[union-attr]
+
+    def _score(self, term: Term, domain: set[int] | None) -> _Scored:
+        """A positive free term's hits and scores, for the slots in `domain` it matches."""
+        exact = self._exact(term.value, domain)
+        ratios = self._ratios(term) if is_fuzzy(term) else {}
+        best = self._best_ratios(ratios)
+        hits = exact if domain is None else {i: exact[i] for i in _within(exact, domain)}
+        get_score = FIELD_SCORE.get
+        scores = {i: get_score(where, TITLE_SCORE) for i, where in hits.items()}
+        for i in best if domain is None else _within(best, domain):
+            scores[i] = term_score(exact.get(i), best[i])  # type: ignore[assignment]
+        return _Scored(term.value, exact, ratios, best, scores)  # type: ignore[arg-type]
+
+    # --- exact hits, narrowed and cached -----------------------------------------------------
+
+    def _exact(self, value: str, domain: set[int] | None) -> Hits:
+        """slot -> where `value` occurs; covers at least `domain` (all entries if None)."""
+        cached = self._exact_cache.pop(value, None)
+        if cached is not None:
+            self._exact_cache[value] = cached  # now the most recently used
+            return cached
+        base = self._narrowing_base(value)
+        size = len(self._alive) if base is None else len(base)
+        if domain is not None and len(domain) * NARROW_FACTOR < size:
+            return self._scan(value, domain)
+        hits = self._scan(value, range(len(self._texts)) if base is None else base)
+        self._remember(value, hits)
+        return hits
+
+    def _narrowing_base(self, value: str) -> Hits | None:
+        """The smallest cached hits of a term inside `value`: every hit of `value` is in it."""
+        best = None
+        for cached, hits in self._exact_cache.items():
+            if cached in value and (best is None or len(hits) < len(best)):
+                best = hits
+        return best
+
+    def _scan(self, value: str, slots: Iterable[int]) -> Hits:
+        texts, keys = self._texts, self._keys
+        found = [(i, p) for i in slots if (p := texts[i].find(value)) >= 0]
+        return {i: keys[i].where(p) for i, p in found}  # type: ignore[union-attr]
+
+    def _remember(self, value: str, hits: Hits) -> None:
+        cache = self._exact_cache
+        cache[value] = hits
+        budget = EXACT_CACHE_SLOTS_PER_ENTRY * max(len(self._alive), 1000)
+        while len(cache) > 1 and (len(cache) > EXACT_CACHE_TERMS or sum(map(len, cache.values())) > budget):
+            del cache[next(iter(cache))]
+
+    # --- fuzzy hits ----------------------------------------------------------------------------
+
+    def _ratios(self, term: Term) -> dict[str, float]:
+        """Title/tag words within FUZZY_CUTOFF of a free word, with their rapidfuzz ratio."""
+        ratios = self._ratio_cache.pop(term.value, None)
+        if ratios is None:
+            found = process.extract(
+                term.value, self._vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
+            )
+            # A word containing the term is an exact hit, which outscores any fuzzy one.
+            ratios = {token: ratio for token, ratio, _ in found if term.value not in token}
+        self._ratio_cache[term.value] = ratios
+        while len(self._ratio_cache) > RATIO_CACHE_WORDS:
+            del self._ratio_cache[next(iter(self._ratio_cache))]
+        return ratios
+
+    def _best_ratios(self, ratios: Mapping[str, float]) -> dict[int, float]:
+        """slot -> the best ratio among its words."""
+        best: dict[int, float] = {}
+        for token, ratio in sorted(ratios.items(), key=lambda pair: pair[1]):
+            best.update(dict.fromkeys(self._postings[token], ratio))  # higher ratios overwrite
+        return best
+
+    # --- results -------------------------------------------------------------------------------
+
+    def _results(self, query: ParsedQuery, order: list[int], scored: dict[Term, _Scored]) -> list[Match]:
+        columns = [scored[t] for t in query.scored_terms]
+        title_terms = [t for t in query.terms if t.field == "title" and not t.negated]
+        if not columns and not title_terms:
+            return [self._plain[i] for i in order]  # type: ignore[misc]
+        totals = _totals(order, columns)
+        if columns:
+            order.sort(key=totals.__getitem__, reverse=True)  # stable: ties keep page order
+        if len(columns) == 1 and not title_terms:
+            return self._single_term_results(order, columns[0])
+        entries = self._entries
+        merged = self._merged_spans
+        return [_match(entries[i], totals[i], merged(i, columns, title_terms)) for i in order]  # type: ignore
+
+    def _single_term_results(self, order: list[int], column: _Scored) -> list[Match]:
+        """The common case, inlined: one free word can match 100,000 entries."""
+        entries, keys, scores = self._entries, self._keys, column.scores
+        exact, best, length = column.exact, column.best, len(column.value)
+        results = []
+        for i in order:
+            where = exact.get(i)
+            if where is not None and where >= 0:
+                spans: tuple[Span, ...] = ((where, where + length),)
+            else:
+                spans = _spans(column.span(i, keys[i])) if i in best else ()  # type: ignore[arg-type]
+            results.append(_match(entries[i], scores[i], spans))  # type: ignore[arg-type]
+        return results
+
+    def _merged_spans(self, slot: int, columns: list[_Scored], title_terms: list[Term]) -> tuple[Span, ...]:
+        keys = self._keys[slot]
+        assert keys is not None
+        spans = [column.span(slot, keys) for column in columns]
+        return merge_spans(spans + [title_term_span(t, keys.title) for t in title_terms])
+
+
+@dataclass(slots=True)
+class _Scored:
+    """One positive free term of a search: its exact and fuzzy hits, and its scores."""
+
+    value: str
+    exact: Hits  # covers every slot scored
+    ratios: dict[str, float]  # title/tag word -> fuzzy ratio
+    best: dict[int, float]  # slot -> best fuzzy ratio among its words
+    scores: dict[int, float]
+
+    def span(self, slot: int, keys: SearchKeys) -> Span | None:
+        where = self.exact.get(slot)
+        if where is not None and where >= 0:
+            return (where, where + len(self.value))
+        if slot in self.best:
+            return term_span(self.value, keys.title, None, self.ratios)
+        return None
+
+
+def _totals(order: list[int], columns: list[_Scored]) -> dict[int, float]:
+    """slot -> the sum of its term scores, added in query order (as the reference does)."""
+    if len(columns) == 1:
+        return columns[0].scores
+    scores = [column.scores for column in columns]
+    totals = {}
+    for i in order:
+        total = 0.0
+        for column in scores:
+            total += column[i]
+        totals[i] = total
+    return totals
+
+
+def _spans(span: Span | None) -> tuple[Span, ...]:
+    return () if span is None else (span,)
+
+
+def _within(slots: Any, domain: set[int] | None) -> set[int]:
+    """`slots` (a set, dict or keys view) that are also in `domain` (None: no limit)."""
+    if domain is None:
+        return set(slots)
+    if len(domain) < len(slots):
+        return {i for i in domain if i in slots}
+    return {i for i in slots if i in domain}
