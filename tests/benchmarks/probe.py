@@ -11,6 +11,7 @@ import json
 import resource
 import sys
 import time
+from pathlib import Path
 
 
 def report() -> None:
@@ -39,6 +40,8 @@ def run_app(directory: str) -> None:
     from tui.widgets.paper_list import PaperList
 
     class Probe(PapershelfApp):
+        CSS_PATH = str(Path(sys.modules[PapershelfApp.__module__].__file__).parent / PapershelfApp.CSS_PATH)
+
         def on_mount(self) -> None:
             super().on_mount()
             self._poll = self.set_interval(0.002, self._check)
