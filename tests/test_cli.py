@@ -130,3 +130,14 @@ def test_help_is_short_and_names_the_commands():
     for word in ("import", "list", "mark", "export", "demo"):
         assert word in out.stdout
     assert run_cli("mark", "--help").returncode == 0
+
+
+def test_stats_reports_progress_and_tags(tmp_path):
+    lib = tmp_path / "lib"
+    _import_seed(lib)
+    ids = [p["id"] for p in _listed(lib)[:2]]
+    run_cli("mark", *ids, "--read", "--tag", "[bold]rl", library=lib)
+    out = run_cli("stats", library=lib)
+    assert out.returncode == 0, out.stderr
+    assert "78 · 2 read · 0 starred" in out.stdout
+    assert "[bold]rl" in out.stdout and "3%" in out.stdout

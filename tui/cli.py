@@ -19,6 +19,7 @@ A keyboard-driven reading list for research papers.
   papershelf list "is:unread rl"  list papers matching a filter
   papershelf mark ID --read       change a paper from scripts
   papershelf export --format md   write a reading list (md, bib, csv, json)
+  papershelf stats                reading progress, tags, papers read per day
   papershelf demo                 try it on a throwaway library of generated papers
 
 The library lives in --library DIR, else $PAPERSHELF_HOME, else the user data directory.
@@ -46,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="open the TUI on a throwaway library of generated papers")
     demo.add_argument("--papers", type=int, default=300, metavar="N", help="how many papers (default 300)")
     sub.add_parser("undo", help="undo the last change made by a papershelf command")
+    stats = sub.add_parser("stats", help="reading progress, tags, papers read per day")
+    stats.add_argument("--days", type=int, default=28, help="days shown in the reading history (default 28)")
     _add_doctor(sub)
     return parser
 
@@ -126,6 +129,7 @@ def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
         "mark": lambda: commands.mark(library, args),
         "export": lambda: commands.export(library, args.format, args.query, args.output, args.force),
         "undo": lambda: commands.undo(library),
+        "stats": lambda: commands.stats(library, args.days),
     }[args.command]
     return handler()
 

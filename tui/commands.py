@@ -132,6 +132,34 @@ def doctor(directory: str | None, backup: str | None) -> int:
     return 0 if report.healthy else 1
 
 
+def stats(library: Library, days: int) -> int:
+    from storage.stats import compute
+
+    Console(highlight=False).print(stats_table(compute(library.entries(), days=max(1, days))))
+    return 0
+
+
+def stats_table(stats) -> Table:
+    """The stats as a Rich table: shared by `papershelf stats` and the TUI's stats screen."""
+    from storage.stats import bar, sparkline
+
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    table.add_row("papers", f"{stats.total} · {stats.read} read · {stats.starred} starred · {stats.with_notes} with notes")
+    table.add_row("progress", f"{bar(stats.progress, 30)} {stats.progress:.0%}")
+    counts = [n for _, n in stats.read_per_day]
+    if counts:
+        first, last = stats.read_per_day[0][0], stats.read_per_day[-1][0]
+        table.add_row("read per day", f"{sparkline(counts)}  {first:%b %d} – {last:%b %d}, {sum(counts)} papers")
+    top = max((n for _, n in stats.tags), default=1)
+    for i, (tag, n) in enumerate(stats.tags[:12]):
+        table.add_row("tags" if i == 0 else "", Text.assemble((f"{tag:<16.16} ", "cyan"), bar(n / top, 20), f" {n}"))
+    for i, (label, n) in enumerate(stats.listed[-12:]):
+        table.add_row("pages" if i == 0 else "", Text(f"{label:<16.16} {n} papers"))
+    return table
+
+
 def demo(count: int) -> int:
     from storage.demo import generate
     from tui.app import PapershelfApp
