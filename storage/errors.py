@@ -36,11 +36,12 @@ class DamagedLibraryError(PapershelfError):
         self.path = path
         self.problem = problem
         self.backup = backup
-        advice = (
-            f"; the newest backup is {backup} (papershelf doctor --restore {backup.name})"
-            if backup
-            else "; no backup exists yet"
-        )
+        if path.name == "catalogue.json":
+            advice = "; move it aside and import your pages again (papershelf doctor explains)"
+        elif backup:
+            advice = f"; the newest backup is {backup} (papershelf doctor --restore {backup.name})"
+        else:
+            advice = "; no backup exists yet"
         super().__init__(f"{path}: {problem}. The file was left untouched{advice}")
 
 

@@ -7,6 +7,7 @@ makes papershelf refuse, never write through it.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import threading
@@ -44,7 +45,5 @@ class LibraryLock:
         try:
             return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         except OSError as exc:
-            raise PapershelfError(
-                f"{self.path}: cannot open the library lock ({exc.strerror}); "
-                "it must be a regular file, not a link"
-            ) from None
+            hint = "; it must be a regular file, not a link" if exc.errno == errno.ELOOP else ""
+            raise PapershelfError(f"{self.path}: cannot open the library lock ({exc.strerror}){hint}") from None

@@ -38,11 +38,16 @@ class Paper:
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Paper:
         get = doc.get
-        pid, title = doc["id"], doc["title"]
-        if type(pid) is not str or type(title) is not str:  # noqa: E721 - hot path, exact types
-            raise TypeError("paper id and title must be strings")
-        return cls(pid, title, get("abstract", ""), tuple(get("links", ())), get("listed", ""),
-                   get("first_seen", ""), get("position", 0), get("source", ""))
+        paper = cls(doc["id"], doc["title"], get("abstract", ""), tuple(get("links", ())), get("listed", ""),
+                    get("first_seen", ""), get("position", 0), get("source", ""))
+        # Exact type checks, cheap enough for the 100,000-paper load: a wrong-shape file is
+        # refused at open, not met later as a crash in a list or an export.
+        strings = (paper.id, paper.title, paper.abstract, paper.listed, paper.first_seen, paper.source)
+        if not all(type(v) is str for v in strings) or type(paper.position) is not int:  # noqa: E721
+            raise TypeError("paper fields have the wrong types")
+        if not all(type(link) is str for link in paper.links):  # noqa: E721
+            raise TypeError("paper links must be strings")
+        return paper
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +78,19 @@ class Shelf:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Shelf:
-        return cls(
-            read=bool(doc.get("read", False)),
-            starred=bool(doc.get("starred", False)),
+        shelf = cls(
+            read=doc.get("read", False),
+            starred=doc.get("starred", False),
             tags=tuple(doc.get("tags", ())),
-            notes=str(doc.get("notes", "")),
-            read_at=str(doc.get("read_at", "")),
-            updated=str(doc.get("updated", "")),
+            notes=doc.get("notes", ""),
+            read_at=doc.get("read_at", ""),
+            updated=doc.get("updated", ""),
         )
+        flags_ok = type(shelf.read) is bool and type(shelf.starred) is bool  # noqa: E721
+        texts = (shelf.notes, shelf.read_at, shelf.updated, *shelf.tags)
+        if not flags_ok or not all(type(v) is str for v in texts):  # noqa: E721
+            raise TypeError("annotation fields have the wrong types")
+        return shelf
 
 
 BLANK_SHELF = Shelf()

@@ -44,3 +44,9 @@ def clean_block(text: str) -> str:
     """Multi-line text from outside (notes): controls removed, line breaks kept."""
     lines = strip_controls(text).split("\n")
     return unicodedata.normalize("NFC", "\n".join(line.rstrip() for line in lines)).strip("\n")
+
+
+def printable(message: str) -> str:
+    """A message that may quote outside text (a file name, an id), safe to print to a terminal:
+    escape and control characters are shown as escapes, never sent."""
+    return "".join(ch if ch == "\n" or not _CONTROLS.match(ch) else repr(ch)[1:-1] for ch in message)

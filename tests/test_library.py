@@ -142,7 +142,11 @@ def test_newer_schema_is_refused_and_untouched(tmp_path):
     assert (folder / "catalogue.json").read_bytes() == before
 
 
-@pytest.mark.parametrize("content", [b"", b"{not json", b"[1, 2]", b'{"papers": {"1": {"nope": 1}}}', b"\xff\xfe"])
+@pytest.mark.parametrize("content", [
+        b"", b"{not json", b"[1, 2]", b'{"papers": {"1": {"nope": 1}}}', b"\xff\xfe",
+        b'{"papers": {"1": {"id": "a", "title": "t", "abstract": 5}}}',
+        b'{"papers": {"1": {"id": "a", "title": "t", "links": [1]}}}',
+    ])
 def test_damaged_catalogue_names_the_file_and_stays_untouched(tmp_path, content):
     folder = tmp_path / "lib"
     folder.mkdir()

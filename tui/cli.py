@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from storage.errors import PapershelfError
+from storage.text import printable
 
 COMMANDS = ("import", "list", "mark", "export", "demo", "undo", "stats", "doctor")
 
@@ -99,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args, files)
     except PapershelfError as exc:
-        print(f"papershelf: {exc}", file=sys.stderr)
+        print(f"papershelf: {printable(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from storage.errors import ImportFormatError, PapershelfError
+from storage.text import clean_line, printable
 from storage.library import ImportResult, Library
 from storage.models import Entry
 
@@ -37,7 +38,7 @@ def import_files(library: Library, files: list[str]) -> int:
         try:
             result = _import_one(library, name)
         except ImportFormatError as exc:
-            print(f"papershelf: {exc}", file=sys.stderr)
+            print(f"papershelf: {printable(str(exc))}", file=sys.stderr)
             status = 1
             continue
         print(result.summary())
@@ -102,7 +103,7 @@ def export(library: Library, fmt: str, query: str, output: str, force: bool) -> 
     from storage.outputs import write_new_file
 
     entries = [m.entry for m in library.search(query)]
-    text = render(entries, fmt, scope=query or "all papers")
+    text = render(entries, fmt, scope=clean_line(query) or "all papers")
     if output == "-":
         sys.stdout.write(text)
         return 0
