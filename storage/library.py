@@ -88,6 +88,7 @@ class Library:
         self._entries: dict[str, Entry] = {}
         self._settings: dict[str, Any] = {}
         self._index = None
+        self._similar = None
         self.history = History()
 
     @classmethod
@@ -148,6 +149,18 @@ class Library:
 
     def search(self, text: str) -> list:
         return self.index.search(text)
+
+    def similar(self, pid: str, limit: int = 20) -> list:
+        """Papers most like `pid` by abstract text (TF-IDF), best first, as Matches.
+        The first call builds the vectors (seconds at 10,000 papers): call it from a worker."""
+        from .similar import SimilarityIndex
+
+        pid = self.resolve(pid)
+        papers = tuple(e.paper for e in self._entries.values())
+        if self._similar is None or self._similar[0] != papers:
+            self._similar = (papers, SimilarityIndex(list(self._entries.values())))
+        fresh = [m for m in self._similar[1].similar(pid, limit) if m.entry.id in self._entries]
+        return [replace(m, entry=self._entries[m.entry.id]) for m in fresh]
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         return self._settings.get(key, default)
