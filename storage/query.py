@@ -122,7 +122,7 @@ def _tokens(text: str) -> Iterable[tuple[bool, str, str | None]]:
         while end < n and text[end] not in ' "':
             end += 1
         bare = text[i:end]
-        if end < n and text[end] == '"' and (not bare or _field_name(bare[:-1]) and bare.endswith(":")):
+        if end < n and text[end] == '"' and (not bare or _is_field_prefix(bare)):
             close = text.find('"', end + 1)
             close = n if close < 0 else close
             yield negated, bare, text[end + 1 : close]
@@ -131,6 +131,11 @@ def _tokens(text: str) -> Iterable[tuple[bool, str, str | None]]:
             # A quote inside a word ends the word; the quote then opens a phrase.
             yield negated, bare, None
             i = end
+
+
+def _is_field_prefix(bare: str) -> bool:
+    """`title:` and the like: a quote right after it quotes the field's value."""
+    return bare.endswith(":") and _field_name(bare[:-1]) is not None
 
 
 def _field_name(name: str) -> str | None:

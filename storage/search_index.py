@@ -336,34 +336,36 @@ class SearchIndex:
         totals = _totals(order, columns)
         if columns:
             order.sort(key=totals.__getitem__, reverse=True)  # stable: ties keep page order
-        if len(columns) == 1 and not title_terms:
-            return self._single_term_results(order, columns[0])
-        entries = self._entries
-        merged = self._merged_spans
-        return [_match(entries[i], totals[i], merged(i, columns, title_terms)) for i in order]  # type: ignore
-
-    def _single_term_results(self, order: list[int], column: _Scored) -> list[Match]:
-        """The common case, inlined: one free word can match 100,000 entries."""
-        entries, keys, scores = self._entries, self._keys, column.scores
-        exact, best, length = column.exact, column.best, len(column.value)
-        results = []
-        for i in order:
-            where = exact.get(i)
-            if where is not None and where >= 0:
-                spans: tuple[Span, ...] = ((where, where + length),)
-            else:
-                spans = _spans(column.span(i, keys[i])) if i in best else ()  # type: ignore[arg-type]
-            results.append(_match(entries[i], scores[i], spans))  # type: ignore[arg-type]
-        return results
-
-    def _merged_spans(self, slot: int, columns: list[_Scored], title_terms: list[Term]) -> tuple[Span, ...]:
-        keys = self._keys[slot]
-        assert keys is not None
-        spans = [column.span(slot, keys) for column in columns]
-        return merge_spans(spans + [title_term_span(t, keys.title) for t in title_terms])
+        keys = self._keys
+        span_maps = [column.spans(totals, keys) for column in dict.fromkeys(columns)]  # type: ignore[arg-type]
+        for term in title_terms:
+            span_maps.append({i: span for i in order if (span := title_term_span(term, keys[i].title))})  # type: ignore
+        return _matches(order, self._entries, totals, span_maps)  # type: ignore[arg-type]
 
 
-@dataclass(slots=True)
+def _matches(
+    order: list[int], entries: list[Entry], totals: dict[int, float], span_maps: list[dict[int, Span]]
+) -> list[Match]:
+    """The Match of each slot, in order; inlined, as one free word can match 100,000 entries."""
+    results = []
+    append, new = results.append, object.__new__
+    single = span_maps[0] if len(span_maps) == 1 else None
+    for i in order:
+        if single is not None:
+            span = single.get(i)
+            spans = () if span is None else (span,)
+        else:
+            found = [spans_of[i] for spans_of in span_maps if i in spans_of]
+            spans = tuple(found) if len(found) < 2 else merge_spans(found)
+        match = new(Match)  # as in _match, without the call
+        _set_entry(match, entries[i])
+        _set_score(match, totals[i])
+        _set_spans(match, spans)
+        append(match)
+    return results
+
+
+@dataclass(slots=True, eq=False)
 class _Scored:
     """One positive free term of a search: its exact and fuzzy hits, and its scores."""
 
@@ -373,13 +375,14 @@ class _Scored:
     best: dict[int, float]  # slot -> best fuzzy ratio among its words
     scores: dict[int, float]
 
-    def span(self, slot: int, keys: SearchKeys) -> Span | None:
-        where = self.exact.get(slot)
-        if where is not None and where >= 0:
-            return (where, where + len(self.value))
-        if slot in self.best:
-            return term_span(self.value, keys.title, None, self.ratios)
-        return None
+    def spans(self, results: Mapping[int, object], keys: list[SearchKeys]) -> dict[int, Span]:
+        """slot -> the title characters this term matched, for the slots in `results`."""
+        exact, length = self.exact, len(self.value)
+        spans = {i: (where, where + length) for i in results if (where := exact.get(i, -1)) >= 0}
+        for i in _within(self.best, results.keys()):  # type: ignore[arg-type]
+            if i not in spans and (span := term_span(self.value, keys[i].title, None, self.ratios)):
+                spans[i] = span
+        return spans
 
 
 def _totals(order: list[int], columns: list[_Scored]) -> dict[int, float]:
@@ -396,12 +399,8 @@ def _totals(order: list[int], columns: list[_Scored]) -> dict[int, float]:
     return totals
 
 
-def _spans(span: Span | None) -> tuple[Span, ...]:
-    return () if span is None else (span,)
-
-
-def _within(slots: Any, domain: set[int] | None) -> set[int]:
-    """`slots` (a set, dict or keys view) that are also in `domain` (None: no limit)."""
+def _within(slots: Any, domain: Any) -> set[int]:
+    """`slots` that are also in `domain` (None: no limit); both sets, dicts or keys views."""
     if domain is None:
         return set(slots)
     if len(domain) < len(slots):
