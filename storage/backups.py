@@ -7,7 +7,7 @@ from pathlib import Path
 
 import orjson
 
-from .errors import LibraryWriteError
+from .errors import DamagedLibraryError, LibraryWriteError
 from .tinystore import atomic_write_bytes
 
 KEEP = 20
@@ -44,21 +44,33 @@ def newest_sound_backup(library_dir: Path) -> Path | None:
     return next((path for path in list_backups(library_dir) if is_readable(path)), None)
 
 
-def make_backup(source: Path, reason: str) -> Path | None:
-    """Copy `source` into the backups folder; keep the newest KEEP copies."""
-    if not source.exists():
+def make_backup(source: Path, reason: str, content: bytes | None = None) -> Path | None:
+    """Copy `source` (or `content`, its current state) into the backups folder; keep the
+    newest KEEP copies."""
+    if content is None and not (source.exists() or source.with_suffix(".journal").exists()):
         return None
     folder = backup_dir(source.parent)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"annotations-{stamp}-{reason}.json"
     try:
         folder.mkdir(exist_ok=True)
-        atomic_write_bytes(target, source.read_bytes())
+        atomic_write_bytes(target, _current_state(source) if content is None else content)
     except OSError as exc:
         raise LibraryWriteError(f"{target}: could not save a backup ({exc.strerror or exc}); the library is unchanged") from exc
     for old in list_backups(source.parent)[KEEP:]:
         old.unlink(missing_ok=True)
     return target
+
+
+def _current_state(source: Path) -> bytes:
+    """The annotations as they stand (snapshot plus journal), or the raw bytes of a file that
+    cannot be read as such: a damaged file is kept as it is."""
+    from .journal import read_merged
+
+    try:
+        return orjson.dumps(read_merged(source))
+    except DamagedLibraryError:
+        return source.read_bytes()
 
 
 def backed_up_today(library_dir: Path) -> bool:

@@ -28,6 +28,7 @@ from .ids import doc_id, paper_id
 from .library import META, PAPERS, SCHEMA_VERSION, SETTINGS, SHELVES
 from .locking import LibraryLock
 from .models import Shelf
+from .journal import discard, replay_onto
 from .tinystore import atomic_write_bytes
 
 EXPECTED_TABLES = {paths.CATALOGUE: {META, PAPERS}, paths.ANNOTATIONS: {META, SHELVES, SETTINGS}}
@@ -150,12 +151,16 @@ def _checked_file(path: Path, checker: Callable[[dict[str, Any]], _Checked]) -> 
 def read_tables(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
     """The file's tables, or None and what is wrong. A missing file is an empty one."""
     if not path.exists() and not path.is_symlink():
-        return {}, []
+        data: dict[str, Any] = {}
+        return data, (replay_onto(data, path) if path.name == paths.ANNOTATIONS else [])
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return None, [f"cannot be read ({exc.strerror or exc})"]
-    return parse_tables(raw)
+    data, problems = parse_tables(raw)
+    if data is not None and path.name == paths.ANNOTATIONS:
+        problems = replay_onto(data, path)
+    return (None if problems else data), problems
 
 
 def parse_tables(raw: bytes) -> tuple[dict[str, Any] | None, list[str]]:
@@ -316,6 +321,7 @@ def restore(directory: str | Path, name: str) -> Restored:
     with LibraryLock(folder / paths.LOCK):
         saved = backups.make_backup(target, "before-restore")
         try:
+            discard(target)  # its changes are in the before-restore backup
             atomic_write_bytes(target, data)
         except OSError as exc:
             raise LibraryWriteError(f"{target}: could not restore ({exc.strerror or exc}); the file is unchanged") from exc

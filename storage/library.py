@@ -17,12 +17,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb import TinyDB
 
 from . import backups, paths
 from .errors import DamagedLibraryError, PapershelfError, UnknownPaperError
 from .history import History, Step, step_from_doc, step_to_doc
 from .ids import doc_id, paper_id
+from .journal import JournaledStorage
 from .models import BLANK_SHELF, Entry, ImportedPaper, Paper, Shelf, normalise_tags
 from .text import clean_line
 from .tinystore import AtomicJSONStorage, gc_paused
@@ -81,7 +83,7 @@ class Library:
         self.directory = directory
         hint = partial(backups.newest_sound_backup, directory)  # looked up when a file is found damaged
         self._catalogue = TinyDB(directory / paths.CATALOGUE, storage=AtomicJSONStorage, backup_hint=hint)
-        self._annotations = TinyDB(directory / paths.ANNOTATIONS, storage=AtomicJSONStorage, backup_hint=hint)
+        self._annotations = TinyDB(directory / paths.ANNOTATIONS, storage=JournaledStorage, backup_hint=hint)
         from .locking import LibraryLock
 
         self._lock = LibraryLock(directory / paths.LOCK)
@@ -313,7 +315,7 @@ class Library:
 
     def _write_shelves(self, shelves: dict[str, Shelf]) -> None:
         if not backups.backed_up_today(self.directory):
-            backups.make_backup(self._annotations.storage.path, "daily")
+            self._backup("daily")
         stamp = now_iso()
         stamped = {pid: replace(s, updated=stamp) for pid, s in shelves.items()}
         docs = {doc_id(pid): s.to_doc(pid) for pid, s in stamped.items()}
@@ -326,8 +328,17 @@ class Library:
         if self._index is not None:
             self._index.update(entry)
 
+    def _backup(self, reason: str) -> None:
+        data = self._annotations.storage.read()
+        if data:
+            backups.make_backup(self._annotations.storage.path, reason, orjson.dumps(data))
+
     def _write_docs(self, db: TinyDB, table: str, docs: dict[int, dict], remove: Iterable[int] = ()) -> None:
-        """Upsert and remove documents of one table in a single atomic write."""
+        """Upsert and remove documents of one table in a single atomic write (annotations:
+        a single journal append)."""
+        if db is self._annotations:
+            self._append_annotations(table, docs, remove)
+            return
         data = db.storage.read() or {}
         data.setdefault(META, {"1": {"schema": SCHEMA_VERSION}})
         rows = data.setdefault(table, {})
@@ -336,6 +347,12 @@ class Library:
         for key, doc in docs.items():
             rows[str(key)] = doc
         db.storage.write(data)
+
+    def _append_annotations(self, table: str, docs: dict[int, dict], remove: Iterable[int]) -> None:
+        storage = self._annotations.storage
+        if META not in (storage.read() or {}):
+            storage.append(META, {"1": {"schema": SCHEMA_VERSION}})
+        storage.append(table, {str(k): doc for k, doc in docs.items()}, [str(k) for k in remove])
 
     def set_setting(self, key: str, value: Any) -> None:
         with self._lock:
@@ -442,7 +459,7 @@ class Library:
 
     def _remove_papers(self, pids: Iterable[str]) -> None:
         gone = [pid for pid in pids if pid in self._entries]
-        backups.make_backup(self._annotations.storage.path, "undo-import")
+        self._backup("undo-import")
         self._write_docs(self._catalogue, PAPERS, {}, remove=[doc_id(p) for p in gone])
         self._write_docs(self._annotations, SHELVES, {}, remove=[doc_id(p) for p in gone])
         for pid in gone:
@@ -457,6 +474,17 @@ class Library:
         self._entries = dict(sorted(self._entries.items(), key=lambda kv: kv[1].paper.position))
         self._index = None
 
+    def compact(self) -> None:
+        """Fold the annotations journal into annotations.json (done on close; optional)."""
+        from .journal import fold
+
+        with self._lock:
+            fold(self._annotations.storage.path)
+
     def close(self) -> None:
+        try:
+            self.compact()
+        except PapershelfError:
+            pass  # the journal stays: nothing is lost, the next close folds it
         self._catalogue.close()
         self._annotations.close()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import doctor, tinystore
+from storage import doctor, journal, tinystore
 from storage.errors import LibraryWriteError, PapershelfError
 from storage.library import Library
 from tests.helpers import ROOT, papers, run_cli, snapshot_dir
@@ -176,10 +176,20 @@ def read_only(monkeypatch) -> Callable[[Path], None]:
     changed: list[Path] = []
 
     def make(directory: Path) -> None:
-        directory.chmod(0o500)
-        changed.append(directory)
+        for path in [*directory.iterdir(), directory]:
+            if path.is_file() or path == directory:
+                path.chmod(0o400 if path.is_file() else 0o500)
+                changed.append(path)
         if not os.access(directory, os.W_OK):
             return
+        real_open = os.open
+
+        def guarded_open(path, flags, *args, **kwargs):
+            if flags & (os.O_WRONLY | os.O_RDWR) and Path(path).parent == directory and Path(path).name != ".lock":
+                raise PermissionError(errno.EACCES, "Permission denied")
+            return real_open(path, flags, *args, **kwargs)
+
+        monkeypatch.setattr(journal.os, "open", guarded_open)
         denied = OSError(errno.EACCES, "Permission denied")
         real_mkstemp, real_mkdir = tempfile.mkstemp, os.mkdir
 
@@ -205,7 +215,7 @@ def test_read_only_library_refuses_clearly_and_keeps_memory_equal_to_disk(lib, r
     a, b = (e.id for e in lib.entries()[:2])
     lib.set_read([a])
     lib.set_read([b])  # the second write of the day made today's backup
-    path = lib.directory / "annotations.json"
+    path = lib.directory / "annotations.journal"
     before = path.read_bytes()
     read_only(lib.directory)
     with pytest.raises(LibraryWriteError) as info:

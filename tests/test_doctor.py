@@ -11,6 +11,7 @@ import pytest
 from storage import backups, doctor
 from storage.errors import DamagedLibraryError, PapershelfError
 from storage.ids import doc_id, paper_id
+from storage.journal import fold
 from storage.library import Library
 from tests.helpers import papers, run_cli, snapshot_dir
 
@@ -27,6 +28,7 @@ def _ids(lib: Library) -> list[str]:
 
 
 def _edit(path: Path, change) -> None:
+    fold(path)  # recent changes live in the journal until folded into the file
     data = json.loads(path.read_text())
     change(data)
     path.write_text(json.dumps(data))

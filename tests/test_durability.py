@@ -27,20 +27,58 @@ def lib(tmp_path):
 def test_crash_between_temp_write_and_replace_leaves_old_file(lib, monkeypatch):
     pid = lib.entries()[0].id
     lib.set_read([pid])
+    lib.compact()
     path = lib.directory / "annotations.json"
     before = path.read_bytes()
+    lib.set_starred([pid])  # durable in the journal
 
     def crash(*args):
         raise OSError(5, "simulated crash before rename")
 
     monkeypatch.setattr(tinystore.os, "replace", crash)
     with pytest.raises(LibraryWriteError, match="unchanged"):
-        lib.set_starred([pid])
+        lib.compact()
     monkeypatch.undo()
     assert path.read_bytes() == before
     assert not [p for p in lib.directory.iterdir() if p.name.endswith(".tmp")]
     reopened = Library.open(lib.directory)
-    assert reopened.entry(pid).shelf.read and not reopened.entry(pid).shelf.starred
+    assert reopened.entry(pid).shelf.read and reopened.entry(pid).shelf.starred
+
+
+def test_a_toggle_is_one_journal_line_and_folds_into_the_file(lib):
+    pid = lib.entries()[0].id
+    lib.set_read([pid])
+    journal = lib.directory / "annotations.journal"
+    size = journal.stat().st_size
+    lib.set_starred([pid])
+    assert journal.read_bytes().count(b"\n") == journal.read_bytes()[:size].count(b"\n") + 1
+    lib.close()
+    assert journal.stat().st_size == 0
+    assert Library.open(lib.directory).entry(pid).shelf.starred
+
+
+def test_a_torn_journal_line_is_ignored_and_cut_by_the_next_writer(lib):
+    a, b = (e.id for e in lib.entries()[:2])
+    lib.set_read([a])
+    journal = lib.directory / "annotations.journal"
+    with open(journal, "ab") as handle:
+        handle.write(b'{"table": "shelves", "upsert": {"1": {"id": "x", "re')  # killed mid-append
+    other = Library.open(lib.directory)
+    assert other.entry(a).shelf.read
+    other.set_starred([b])
+    assert Library.open(lib.directory).entry(b).shelf.starred
+    assert b'"re{' not in journal.read_bytes() and journal.read_bytes().endswith(b"\n")
+
+
+def test_long_journals_are_folded_automatically(lib, monkeypatch):
+    from storage import journal as journal_module
+
+    monkeypatch.setattr(journal_module, "COMPACT_BYTES", 2000)
+    pid = lib.entries()[0].id
+    for i in range(30):
+        lib.set_notes(pid, f"note {i} " * 10)
+    assert (lib.directory / "annotations.journal").stat().st_size <= 2000 + 1000
+    assert Library.open(lib.directory).entry(pid).shelf.notes.startswith("note 29")
 
 
 def test_failed_write_keeps_memory_consistent_with_disk(lib, monkeypatch):

@@ -132,7 +132,10 @@ def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
         "undo": lambda: commands.undo(library),
         "stats": lambda: commands.stats(library, args.days),
     }[args.command]
-    return handler()
+    try:
+        return handler()
+    finally:
+        library.close()
 
 
 if __name__ == "__main__":
