@@ -1,0 +1,82 @@
+"""Shared fixtures: libraries on disk (empty, the seed page), a fixed clock, TUI helpers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+
+from storage.models import Entry, Paper, Shelf
+
+SEED_PAGE = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds" / "trending-papers.txt"
+FIXED_NOW = "2025-03-11T08:00:00+00:00"
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    if not SEED_PAGE.exists():
+        pytest.skip(f"seed page missing: {SEED_PAGE}")
+    return SEED_PAGE
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every timestamp the library writes is FIXED_NOW (deterministic screens and files)."""
+    import storage.library
+
+    monkeypatch.setattr(storage.library, "now_iso", lambda: FIXED_NOW)
+    return FIXED_NOW
+
+
+@pytest.fixture
+def library_dir(tmp_path: Path) -> Path:
+    return tmp_path / "library"
+
+
+@pytest.fixture
+def empty_library(library_dir: Path):
+    from storage.library import Library
+
+    return Library.open(library_dir)
+
+
+@pytest.fixture
+def seed_library(empty_library, seed_path: Path):
+    """A library holding the 78 papers of the seed page, untouched."""
+    empty_library.import_file(seed_path)
+    return empty_library
+
+
+@pytest.fixture
+def make_entries() -> Callable[..., list[Entry]]:
+    """Entries built directly (no library): for widgets at scale."""
+
+    def make(count: int, *, title: str = "Paper {i} about reinforcement learning") -> list[Entry]:
+        entries = []
+        for i in range(count):
+            paper = Paper(id=f"p{i:06d}", title=title.format(i=i), abstract=f"Abstract {i}.", position=i)
+            shelf = Shelf(read=i % 3 == 0, starred=i % 7 == 0, tags=("rl",) if i % 5 == 0 else ())
+            entries.append(Entry(paper, shelf))
+        return entries
+
+    return make
+
+
+WaitFor = Callable[..., Awaitable[None]]
+
+
+@pytest.fixture
+def wait_for() -> WaitFor:
+    """Wait (by letting the app run, never by sleeping blindly) until a condition holds."""
+
+    async def wait(pilot, condition: Callable[[], bool], *, timeout: float = 10.0, what: str = "") -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not condition():
+            if loop.time() > deadline:
+                raise AssertionError(f"timed out waiting for {what or condition}")
+            await pilot.pause(0.02)
+
+    return wait

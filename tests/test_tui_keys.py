@@ -1,0 +1,302 @@
+"""Every key of the main screen, driven through Pilot on the seed library."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+import pytest
+
+from storage.library import Library
+from tui.app import PapershelfApp
+from tui.keys import MAIN_BINDINGS, help_text, key_labels
+from tui.screens.help import HelpScreen, help_lines
+from tui.screens.links import LinkChooser
+from tui.screens.main import MainScreen
+from tui.screens.tags import TagsScreen
+from tui.widgets.detail import DetailView
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.notes import NotesEditor
+from tui.widgets.paper_list import PaperList
+
+SIZE = (120, 36)
+
+
+def main_screen(app: PapershelfApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen), screen
+    return screen
+
+
+def current(app: PapershelfApp):
+    return main_screen(app).papers.highlighted
+
+
+def detail_text(app: PapershelfApp) -> str:
+    return str(app.screen.query_one(DetailView).describe(current(app)))
+
+
+async def test_movement_keys(seed_library):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        papers = main_screen(app).papers
+        entries = seed_library.entries()
+        assert papers.highlighted_id == entries[0].id
+        await pilot.press("j", "j", "down")
+        assert papers.cursor == 3
+        await pilot.press("k", "up")
+        assert papers.cursor == 1
+        await pilot.press("G")
+        assert papers.highlighted_id == entries[-1].id
+        await pilot.press("g")
+        assert papers.cursor == 0
+        await pilot.press("end")
+        assert papers.cursor == len(entries) - 1
+        await pilot.press("home", "pagedown")
+        assert papers.cursor > 10
+        await pilot.press("pageup")
+        assert papers.cursor == 0
+
+
+async def test_the_detail_pane_follows_the_cursor(seed_library):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        second = seed_library.entries()[1]
+        shown = app.screen.query_one(DetailView)
+        assert shown.entry.id == second.id
+        assert second.paper.title in str(shown.describe(second))
+        assert second.paper.abstract[:60] in str(shown.describe(second))
+
+
+@pytest.mark.parametrize("key", ["space", "r"])
+async def test_read_toggle_is_saved_at_once(seed_library, key):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        pid = current(app).id
+        await pilot.press(key)
+        assert seed_library.entry(pid).shelf.read
+        assert Library.open(seed_library.directory).entry(pid).shelf.read  # on disk already
+        assert current(app).shelf.read
+        assert "read" in detail_text(app).splitlines()[2]
+        await pilot.press(key)
+        assert not Library.open(seed_library.directory).entry(pid).shelf.read
+
+
+async def test_star_toggle_and_counts(seed_library):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "s")
+        pid = current(app).id
+        assert Library.open(seed_library.directory).entry(pid).shelf.starred
+        await pilot.pause()
+        counts = str(app.screen.query_one("#status-counts").content)
+        assert "78 papers · 0 read · 1 starred" in counts
+        await pilot.press("s")
+        assert not seed_library.entry(pid).shelf.starred
+
+
+async def test_tags_dialog_saves_tags_and_completes_known_ones(seed_library):
+    seed_library.set_tags(seed_library.entries()[5].id, ["reinforcement", "agents"])
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        pid = current(app).id
+        await pilot.press("t")
+        assert isinstance(app.screen, TagsScreen)
+        await pilot.press(*"rlhf, rei")
+        await pilot.pause()
+        await pilot.press("right")  # accept the suggestion
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert seed_library.entry(pid).shelf.tags == ("rlhf", "reinforcement")
+        assert "#rlhf #reinforcement" in detail_text(app)
+
+
+async def test_tags_dialog_escape_changes_nothing(seed_library):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        pid = current(app).id
+        await pilot.press("t", *"nope", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert seed_library.entry(pid).shelf.tags == ()
+
+
+async def test_slash_focuses_the_filter_and_escape_goes_back(seed_library):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        first = current(app).id
+        await pilot.press("slash")
+        assert isinstance(app.focused, FilterBar)
+        await pilot.press("k")  # typed into the filter, not a movement
+        assert app.focused.value == "k"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert current(app).id == first
+        await pilot.press("escape")
+        assert isinstance(app.focused, PaperList)
+        assert main_screen(app).filter_bar.value == ""
+
+
+async def test_n_focuses_the_notes_and_typing_saves_them(seed_library, wait_for):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        pid = current(app).id
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.focused, NotesEditor)
+        await pilot.press(*"good q", "enter", "j")  # q and j are text here
+        await wait_for(pilot, lambda: seed_library.entry(pid).shelf.notes == "good q\nj", what="debounced save")
+        assert Library.open(seed_library.directory).entry(pid).shelf.notes == "good q\nj"
+        await pilot.press("escape")
+        assert isinstance(app.focused, PaperList)
+
+
+async def test_notes_are_saved_when_leaving_the_pane(seed_library):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        pid = current(app).id
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"abc", "escape")  # before the debounce fires
+        assert seed_library.entry(pid).shelf.notes == "abc"
+
+
+async def test_switching_papers_fast_keeps_each_note_with_its_paper(seed_library):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        ids = [e.id for e in seed_library.entries()[:3]]
+        for letter in "xyz":
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.press(letter, "escape", "j")
+        assert [seed_library.entry(pid).shelf.notes for pid in ids] == ["x", "y", "z"]
+
+
+async def test_quit_saves_the_note_being_typed(seed_library):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        pid = current(app).id
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"unsaved")
+        await app.action_quit()  # what q, ctrl+q and the palette's Quit do
+    assert Library.open(seed_library.directory).entry(pid).shelf.notes == "unsaved"
+
+
+async def test_q_quits(seed_library):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert not app.is_running
+
+
+async def test_capital_n_edits_the_note_in_the_editor(seed_library, monkeypatch, tmp_path: Path):
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys\np = sys.argv[1]\nopen(p, 'a').write('from the editor\\n')\n")
+    monkeypatch.setenv("VISUAL", f"{sys.executable} {editor}")
+    monkeypatch.setattr(PapershelfApp, "suspend", lambda self: contextlib.nullcontext())
+    first = seed_library.entries()[0].id
+    seed_library.set_notes(first, "mine")
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("N")
+        await pilot.pause()
+        assert seed_library.entry(first).shelf.notes == "minefrom the editor"
+        assert main_screen(app).notes.text == "minefrom the editor"
+
+
+async def test_capital_n_without_an_editor_says_why(seed_library, monkeypatch):
+    monkeypatch.setenv("VISUAL", "/nonexistent/editor")
+    monkeypatch.setattr(PapershelfApp, "suspend", lambda self: contextlib.nullcontext())
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("N")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("could not run /nonexistent/editor" in m for m in messages)
+        assert seed_library.entries()[0].shelf.notes == ""
+
+
+async def test_o_opens_the_only_link(seed_library, monkeypatch):
+    opened: list[str] = []
+    monkeypatch.setattr(PapershelfApp, "open_url", lambda self, url, new_tab=True: opened.append(url))
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+    assert opened == ["https://github.com/aielawady/relic"]
+
+
+async def test_o_with_several_links_asks_which(empty_library, monkeypatch):
+    opened: list[str] = []
+    monkeypatch.setattr(PapershelfApp, "open_url", lambda self, url, new_tab=True: opened.append(url))
+    page = (
+        "Mar 11\n\nTwo Links Paper\n\nCode at https://example.org/code and a project page "
+        "https://example.org/project for this.\n"
+    )
+    empty_library.import_text(page, "page.txt")
+    app = PapershelfApp(empty_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, LinkChooser)
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        for keys in (["down", "enter"], ["escape"], ["enter"]):
+            await pilot.press("o")
+            await pilot.pause()
+            await pilot.press(*keys)
+            await pilot.pause()
+    assert opened == ["https://example.org/project", "https://example.org/project", "https://example.org/code"]
+
+
+async def test_o_without_links_says_so(empty_library, monkeypatch):
+    empty_library.import_text("Mar 11\n\nNo Links Here\n\nJust an abstract.\n", "page.txt")
+    app = PapershelfApp(empty_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["This paper has no links."]
+
+
+async def test_question_mark_shows_every_key(seed_library):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = help_lines(app.screen)
+        for binding in MAIN_BINDINGS:
+            assert f"{key_labels(binding)}  {help_text(binding)}" in shown
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_every_action_is_in_the_command_palette(seed_library):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE):
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        for binding in MAIN_BINDINGS:
+            assert binding.description in titles, binding.description
+
+
+async def test_a_palette_command_runs_its_action(seed_library):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        pid = current(app).id
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Star")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert seed_library.entry(pid).shelf.starred

@@ -1,0 +1,80 @@
+"""PapershelfApp: thin. Theme, stylesheet, the command palette, and which screen comes first;
+the main screen holds the session's state and does the work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from storage.library import Library
+from tui.keys import MAIN_BINDINGS, help_text, key_labels
+from tui.screens.main import MainScreen
+from tui.screens.welcome import WelcomeScreen
+
+THEME_SETTING = "theme"
+DEFAULT_THEME = "textual-dark"
+
+
+class PapershelfApp(App[None]):
+    """The reading list. `PapershelfApp(Library.open(directory)).run()`."""
+
+    TITLE = "papershelf"
+    CSS_PATH = "app.tcss"
+
+    def __init__(self, library: Library, *, watch_library: bool = True) -> None:
+        super().__init__()
+        self.library = library
+        self.watch_library = watch_library
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.library)
+
+    def on_mount(self) -> None:
+        theme = self.library.get_setting(THEME_SETTING, DEFAULT_THEME)
+        self.theme = theme if theme in self.available_themes else DEFAULT_THEME
+        if not len(self.library):
+            self.push_screen(WelcomeScreen(self.library, on_imported=self._leave_welcome))
+
+    def _leave_welcome(self) -> None:
+        self.pop_screen()
+        main = self.screen
+        if isinstance(main, MainScreen):
+            main.reload()
+
+    def watch_theme(self, theme: str) -> None:
+        if self.is_mounted and theme != self.library.get_setting(THEME_SETTING, DEFAULT_THEME):
+            self.library.set_setting(THEME_SETTING, theme)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Quit")
+        if isinstance(screen, MainScreen):
+            yield from _binding_commands(screen)
+        elif isinstance(screen, WelcomeScreen):
+            yield SystemCommand("Paste from clipboard", "Import the page on the clipboard", screen.action_import_clipboard)
+        yield SystemCommand("Quit", "Save and quit (q)", self.action_quit)
+
+    async def action_quit(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.save_state()
+        self.exit()
+
+
+def _binding_commands(screen: MainScreen) -> Iterable[SystemCommand]:
+    """Every action of the binding table, named as in the footer, with its keys."""
+    for binding in MAIN_BINDINGS:
+        if binding.action == "quit" or screen.check_action(binding.action, ()) is not True:
+            continue
+        yield SystemCommand(
+            binding.description,
+            f"{help_text(binding)} (keys: {key_labels(binding)})",
+            partial(screen.run_action, binding.action),
+        )
+
+
+def run_app(library: Library) -> None:
+    """Open the TUI on a library (what the command line calls)."""
+    PapershelfApp(library).run()

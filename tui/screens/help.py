@@ -1,0 +1,75 @@
+"""The help screen: every key of the main screen's binding table, and the filter language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.keys import help_text, key_labels
+
+FILTER_HELP = (
+    ("words", "fuzzy match on title, tags, notes and abstract; best first"),
+    ('"a phrase"', "exact phrase"),
+    ("is:read is:unread", "read status"),
+    ("is:starred is:unstarred", "starred or not"),
+    ("has:note has:tags has:link", "papers with a note / tags / links"),
+    ("tag:NAME", "papers with the tag"),
+    ("title:WORD note:WORD", "a word in the title / in the notes"),
+    ("-TOKEN", "negate any token, e.g. -is:read"),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and filter syntax; any of esc, q, ? closes it."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help-close")]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 84; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    HelpScreen .help-heading { text-style: italic; color: $text-muted; margin-top: 1; }
+    HelpScreen Grid { grid-size: 2; grid-columns: auto 1fr; grid-gutter: 0 2; height: auto; padding-left: 1; }
+    HelpScreen Grid Static { height: auto; }
+    HelpScreen .help-key { text-style: bold; color: $accent; }
+    """
+
+    def __init__(self, bindings: Iterable[Binding]) -> None:
+        super().__init__()
+        self._help_bindings = tuple(bindings)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.border_title = "papershelf help"
+            scroll.border_subtitle = "esc to close"
+            yield Static("Keys", classes="help-heading")
+            with Grid(id="help-keys"):
+                for binding in self._help_bindings:
+                    yield from _row(key_labels(binding), help_text(binding))
+                yield from _row("ctrl+p", "Command palette: every action by name")
+            yield Static("Filter", classes="help-heading")
+            with Grid(id="help-filter"):
+                for syntax, meaning in FILTER_HELP:
+                    yield from _row(syntax, meaning)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _row(key: str, meaning: str) -> ComposeResult:
+    yield Static(Text(key), classes="help-key")
+    yield Static(Text(meaning))
+
+
+def help_lines(screen: HelpScreen) -> list[str]:
+    """The help as text rows ("key  meaning"): for tests and for reading it back."""
+    cells = [str(cell.content) for cell in screen.query("#help-keys Static")]
+    return [f"{key}  {meaning}" for key, meaning in zip(cells[::2], cells[1::2])]

@@ -1,0 +1,301 @@
+"""The main screen: filter bar, paper list, detail and notes. It holds the state of a session
+(the library, the newest entries it wrote) and does every action of the binding table."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.events import DescendantBlur, DescendantFocus
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+
+from storage.errors import PapershelfError
+from storage.library import Library
+from storage.models import Entry
+from storage.text import clean_block
+from tui import editor
+from tui.keys import MAIN_BINDINGS
+from tui.watch import LibraryWatcher
+from tui.widgets.detail import DetailView
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.notes import NotesEditor
+from tui.widgets.paper_list import PaperList
+from tui.widgets.status import StatusLine
+
+from .help import HelpScreen
+from .links import LinkChooser
+from .tags import TagsScreen
+
+CURSOR_SETTING = "cursor"
+CURSOR_SAVE_DELAY = 1.0
+POLL_INTERVAL = 2.0
+PAPER_ACTIONS = {"toggle_read", "toggle_star", "edit_tags", "focus_notes", "edit_notes_externally", "open_link"}
+
+
+class MainScreen(Screen):
+    BINDINGS = list(MAIN_BINDINGS)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-tiny"), (14, "-short"), (28, "-tall")]
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        # Entries this session wrote, newest version: a filter that ran before a toggle
+        # returns the old entry, and must not undo the toggle on screen.
+        self._written: dict[str, Entry] = {}
+        self._cursor_timer: Timer | None = None
+        self._saved_cursor: str | None = library.get_setting(CURSOR_SETTING)
+        self._watcher = LibraryWatcher(library)
+
+    def compose(self) -> ComposeResult:
+        # Kept as attributes: they are still needed in on_unmount, after the DOM is gone.
+        self.status = StatusLine(id="status")
+        self.filter_bar = FilterBar(self._search, id="filter")
+        self.papers = PaperList(id="papers", empty_message="No papers match the filter (esc clears it)")
+        self.detail = DetailView(id="detail")
+        self.notes = NotesEditor(self.library.set_notes, id="notes")
+        yield self.status
+        yield self.filter_bar
+        with Horizontal(id="panes"):
+            yield self.papers
+            with Vertical(id="side"):
+                yield self.detail
+                yield self.notes
+        yield Footer()
+
+    @property
+    def current(self) -> Entry | None:
+        return self.papers.highlighted
+
+    # --- life cycle -----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.papers.set_entries(self.library.entries())
+        if self._saved_cursor:
+            self.papers.move_to_paper(self._saved_cursor)
+        self.papers.focus()
+        self._show_counts()
+        self.set_interval(POLL_INTERVAL, self.poll_library, name="poll-library")
+
+    def reload(self) -> None:
+        """Show the library afresh (after an import from the welcome screen)."""
+        self._watcher.take_snapshot()
+        self._written.clear()
+        self.filter_bar.refilter()
+        self._show_counts()
+        self.papers.focus()
+
+    def on_unmount(self) -> None:
+        self.save_state()
+
+    def save_state(self) -> None:
+        """Save the note being edited and the cursor: called on quit and unmount."""
+        self.notes.flush()
+        self._save_cursor()
+
+    def poll_library(self) -> None:
+        """Pick up changes another process made to the library."""
+        try:
+            changed = self._watcher.changed()
+        except PapershelfError as error:
+            self.notify(str(error), title="Library", severity="error", markup=False)
+            return
+        if not changed:
+            return
+        self._written.clear()
+        self.filter_bar.refilter()
+        self._show_counts()
+        self._reshow_current()
+
+    def _reshow_current(self) -> None:
+        if (current := self.current) is None:
+            return
+        try:
+            entry = self.library.entry(current.id)
+        except PapershelfError:
+            return
+        self._apply([entry])
+        self.notes.reload_if_untouched(entry)
+
+    # --- filtering ------------------------------------------------------------------------
+
+    def _search(self, text: str) -> list:
+        """Runs in the filter worker thread; the empty filter lists everything in page order."""
+        return self.library.search(text)
+
+    @on(FilterBar.Results)
+    def _filtered(self, event: FilterBar.Results) -> None:
+        self.papers.set_matches(event.matches)
+        self.papers.update_entries(self._written.values())
+        self._show_counts()
+
+    @on(FilterBar.Submitted)
+    def _filter_submitted(self) -> None:
+        self.papers.focus()
+
+    @on(FilterBar.Failed)
+    def _filter_failed(self, event: FilterBar.Failed) -> None:
+        self.status.show_problem(str(event.error))
+
+    def _show_counts(self) -> None:
+        counts = self.library.counts()
+        showing = len(self.papers) if self.filter_bar.value.strip() else None
+        self.status.show_counts(counts.total, counts.read, counts.starred, showing)
+
+    # --- the highlighted paper ------------------------------------------------------------
+
+    @on(PaperList.Highlighted)
+    def _highlighted(self, event: PaperList.Highlighted) -> None:
+        self.detail.show(event.entry)
+        self.notes.load(event.entry)
+        self.refresh_bindings()
+        self._schedule_cursor_save()
+
+    @on(NotesEditor.Saved)
+    def _note_saved(self, event: NotesEditor.Saved) -> None:
+        self._apply([event.entry], show_detail=False)
+
+    def _apply(self, entries: list[Entry], show_detail: bool = True) -> None:
+        """Show entries the library returned after a change."""
+        for entry in entries:
+            self._written[entry.id] = entry
+        self._watcher.saw(entries)
+        self.papers.update_entries(entries)
+        current = self.current
+        if show_detail and current is not None and any(e.id == current.id for e in entries):
+            self.detail.show(current)
+        self._show_counts()
+
+    def _schedule_cursor_save(self) -> None:
+        if self._cursor_timer is not None:
+            self._cursor_timer.stop()
+        self._cursor_timer = self.set_timer(CURSOR_SAVE_DELAY, self._save_cursor, name="save-cursor")
+
+    def _save_cursor(self) -> None:
+        pid = self.papers.highlighted_id
+        if pid is None or pid == self._saved_cursor:
+            return
+        try:
+            self.library.set_setting(CURSOR_SETTING, pid)
+        except PapershelfError:
+            return  # the cursor is a convenience; the next move tries again
+        self._saved_cursor = pid
+
+    def _change(self, change) -> None:
+        """Run one library change on the highlighted paper and show the result."""
+        current = self.current
+        if current is None:
+            return
+        try:
+            updated = change(current)
+        except PapershelfError as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return
+        self._apply(updated if isinstance(updated, list) else [updated])
+
+    # --- layout for small terminals -------------------------------------------------------
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        self.set_class(event.widget is self.notes, "-notes-open")
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        if event.widget is self.notes:
+            self.remove_class("-notes-open")
+
+    # --- actions (the binding table in tui/keys.py) ----------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in PAPER_ACTIONS and self.is_mounted and self.current is None:
+            return None
+        return True
+
+    def action_cursor_down(self) -> None:
+        self.papers.move_cursor_by(1)
+
+    def action_cursor_up(self) -> None:
+        self.papers.move_cursor_by(-1)
+
+    def action_cursor_first(self) -> None:
+        self.papers.first()
+
+    def action_cursor_last(self) -> None:
+        self.papers.last()
+
+    def action_page_down(self) -> None:
+        self.papers.page_down()
+
+    def action_page_up(self) -> None:
+        self.papers.page_up()
+
+    def action_focus_filter(self) -> None:
+        self.filter_bar.focus()
+
+    def action_back(self) -> None:
+        """esc: leave the filter or the notes for the list; on the list, clear the filter."""
+        focused = self.focused
+        if focused is self.notes:
+            self.notes.flush()
+        elif focused is self.filter_bar or focused is self.papers or focused is None:
+            if self.filter_bar.value:
+                self.filter_bar.value = ""
+        self.papers.focus()
+
+    def action_toggle_read(self) -> None:
+        self._change(lambda e: self.library.set_read([e.id], not e.shelf.read))
+
+    def action_toggle_star(self) -> None:
+        self._change(lambda e: self.library.set_starred([e.id], not e.shelf.starred))
+
+    def action_edit_tags(self) -> None:
+        if (current := self.current) is None:
+            return
+
+        def save(tags: tuple[str, ...] | None) -> None:
+            if tags is not None and self.papers.highlighted_id == current.id:
+                self._change(lambda e: self.library.set_tags(e.id, tags))
+
+        screen = TagsScreen(current.paper.title, current.shelf.tags, self.library.all_tags())
+        self.app.push_screen(screen, save)
+
+    def action_focus_notes(self) -> None:
+        self.add_class("-notes-open")
+        self.call_after_refresh(self.notes.focus)
+
+    def action_edit_notes_externally(self) -> None:
+        if (current := self.current) is None:
+            return
+        self.notes.flush()
+        before = self.library.entry(current.id).shelf.notes
+        try:
+            after = editor.edit_text(self.app, before)
+        except PapershelfError as error:
+            self.notify(str(error), title="Editor", severity="error", markup=False)
+            return
+        if clean_block(after) != before:
+            self._change(lambda e: self.library.set_notes(e.id, after))
+            self.notes.load(self.current)
+
+    def action_open_link(self) -> None:
+        if (current := self.current) is None:
+            return
+        links = current.paper.links
+        if not links:
+            self.notify("This paper has no links.", markup=False)
+        elif len(links) == 1:
+            self._open(links[0])
+        else:
+            self.app.push_screen(LinkChooser(links), self._open)
+
+    def _open(self, url: str | None) -> None:
+        if url:
+            self.app.open_url(url)
+            self.notify(url, title="Opening", markup=False)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(MAIN_BINDINGS))
+
+    def action_quit(self) -> None:
+        self.save_state()
+        self.app.exit()

@@ -1,0 +1,110 @@
+"""The first screen of an empty library: how to import, a path to import, or the clipboard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Static
+
+from storage.errors import PapershelfError
+from storage.library import ImportResult, Library
+from tui.clipboard import read_clipboard
+
+INTRO = (
+    "Your library is empty. Save a \"trending papers\" page as a text file (or copy it), "
+    "then import it. BibTeX files and papershelf JSON exports work too.\n\n"
+    "From a shell:  papershelf import page.txt\n\n"
+    "Or here: type the path of a file and press enter, or paste the page from the clipboard."
+)
+
+
+class WelcomeScreen(Screen):
+    """Shown instead of empty panes; switches to the main screen once papers arrive."""
+
+    BINDINGS = [
+        Binding("f2", "import_clipboard", "Paste from clipboard", id="welcome-paste"),
+        Binding("escape", "app.quit", "Quit", id="welcome-quit"),
+    ]
+
+    DEFAULT_CSS = """
+    WelcomeScreen { align: center middle; }
+    WelcomeScreen #welcome {
+        width: 80; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; padding: 1 2; background: $surface;
+    }
+    WelcomeScreen #welcome-title { text-style: bold; color: $accent; margin-bottom: 1; }
+    WelcomeScreen #welcome-intro { margin-bottom: 1; }
+    WelcomeScreen #welcome-buttons { height: auto; margin-top: 1; }
+    WelcomeScreen #welcome-buttons Button { margin-right: 2; }
+    WelcomeScreen #welcome-error { color: $error; margin-top: 1; display: none; }
+    WelcomeScreen #welcome-error.-shown { display: block; }
+    """
+
+    def __init__(self, library: Library, on_imported: Callable[[], None]) -> None:
+        super().__init__()
+        self.library = library
+        self._on_imported = on_imported
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="welcome"):
+            yield Static("Welcome to papershelf", id="welcome-title")
+            yield Static(Text(INTRO), id="welcome-intro")
+            yield Input(placeholder="path to a page, .bib or .json file", id="welcome-path")
+            with Horizontal(id="welcome-buttons"):
+                yield Button("Import file", id="welcome-import", variant="primary")
+                yield Button("Paste from clipboard (f2)", id="welcome-clipboard")
+            yield Static("", id="welcome-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#welcome-path", Input).focus()
+
+    @on(Input.Submitted, "#welcome-path")
+    @on(Button.Pressed, "#welcome-import")
+    def import_path(self) -> None:
+        path = self.query_one("#welcome-path", Input).value.strip()
+        if not path:
+            self._show_error("Type the path of a file to import first.")
+            return
+        self._run_import(lambda: self.library.import_file(Path(path).expanduser()))
+
+    @on(Button.Pressed, "#welcome-clipboard")
+    def action_import_clipboard(self) -> None:
+        def from_clipboard() -> ImportResult:
+            return self.library.import_text(read_clipboard(), "clipboard")
+
+        self._run_import(from_clipboard)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _run_import(self, do_import: Callable[[], ImportResult]) -> None:
+        try:
+            result = do_import()
+        except (PapershelfError, OSError) as error:
+            self.app.call_from_thread(self._show_error, _describe(error))
+            return
+        self.app.call_from_thread(self._imported, result)
+
+    def _imported(self, result: ImportResult) -> None:
+        if not result.total:
+            self._show_error(f"{result.source}: no papers found")
+            return
+        self.notify(result.summary(), title="Imported", markup=False)
+        self._on_imported()
+
+    def _show_error(self, message: str) -> None:
+        error = self.query_one("#welcome-error", Static)
+        error.update(Text(message))
+        error.add_class("-shown")
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, OSError) and error.filename:
+        return f"{error.filename}: {error.strerror or error}"
+    return str(error)

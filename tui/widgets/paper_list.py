@@ -1,0 +1,331 @@
+"""The paper list: a virtualised Line API view that renders only the rows on screen.
+
+Textual's ListView/OptionList/DataTable build a widget or a cached render per row; at
+100,000 papers that is far too slow. Here a row exists only as the Entry it shows, and
+`render_line` draws the handful that are visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from storage.models import Entry
+
+if TYPE_CHECKING:
+    from textual.binding import BindingType
+
+UNREAD_MARK = "●"
+STAR_MARK = "★"
+SELECTED_MARK = "▌"
+PREFIX_WIDTH = 5  # selection, read mark, space, star, space
+MIN_WIDTH_FOR_TAGS = 40
+
+
+class MatchLike(Protocol):
+    """The shape of `storage.query.Match` the list needs."""
+
+    entry: Entry
+    title_spans: Sequence[tuple[int, int]]
+
+
+class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
+    """Papers, one per line: read mark, star, title (match highlighted), tags at the right."""
+
+    # Movement keys live in the screen's one binding table (tui/keys.py); the scroll
+    # bindings a ScrollView inherits would otherwise shadow them.
+    BINDINGS: list[BindingType] = []
+
+    COMPONENT_CLASSES = {
+        "paper-list--cursor",
+        "paper-list--unread",
+        "paper-list--read",
+        "paper-list--star",
+        "paper-list--tags",
+        "paper-list--match",
+        "paper-list--selected",
+        "paper-list--empty",
+    }
+
+    DEFAULT_CSS = """
+    PaperList {
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+        & > .paper-list--cursor { background: $panel-lighten-1; }
+        &:focus > .paper-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+        & > .paper-list--unread { color: $foreground; text-style: bold; }
+        & > .paper-list--read { color: $text-muted; }
+        & > .paper-list--star { color: $warning; }
+        & > .paper-list--tags { color: $secondary; }
+        & > .paper-list--match { color: $accent; text-style: bold underline; }
+        & > .paper-list--selected { color: $success; }
+        & > .paper-list--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    class Highlighted(Message):
+        """The highlighted paper changed (None: the list is empty)."""
+
+        def __init__(self, paper_list: PaperList, entry: Entry | None) -> None:
+            super().__init__()
+            self.paper_list = paper_list
+            self.entry = entry
+
+        @property
+        def control(self) -> PaperList:
+            return self.paper_list
+
+    def __init__(self, *, empty_message: str = "No papers", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._entries: list[Entry] = []
+        self._rows_by_id: dict[str, int] = {}
+        self._spans: dict[str, Sequence[tuple[int, int]]] = {}
+        self._cursor = 0
+        self._announced: str | None = None
+        self._strip_cache: LRUCache[tuple, Strip] = LRUCache(512)
+        self._styles: dict[str, Style] = {}
+        self.selected: set[str] = set()
+        self.empty_message = empty_message
+
+    # --- contents -------------------------------------------------------------------------
+
+    def set_matches(self, matches: Iterable[MatchLike]) -> None:
+        """Show filter results in their order, highlighting each title's matched spans."""
+        matches = list(matches)
+        spans = {m.entry.id: m.title_spans for m in matches if m.title_spans}
+        self.set_entries([m.entry for m in matches], spans)
+
+    def set_entries(
+        self, entries: Sequence[Entry], spans: dict[str, Sequence[tuple[int, int]]] | None = None
+    ) -> None:
+        """Replace the rows; the cursor stays on the same paper if it is still listed."""
+        current = self.highlighted_id
+        self._entries = list(entries)
+        self._rows_by_id = {entry.id: row for row, entry in enumerate(self._entries)}
+        self._spans = spans or {}
+        self._strip_cache.clear()
+        self.virtual_size = Size(self.size.width, len(self._entries))
+        self._cursor = self._rows_by_id.get(current, 0) if current else 0
+        self._cursor_moved()
+        self.refresh()
+
+    def update_entries(self, entries: Iterable[Entry]) -> None:
+        """Swap in newer versions of listed papers (after a toggle), keeping rows in place."""
+        for entry in entries:
+            row = self._rows_by_id.get(entry.id)
+            if row is not None:
+                self._entries[row] = entry
+                self.refresh_line(row)
+
+    @property
+    def entries(self) -> Sequence[Entry]:
+        return self._entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    # --- cursor ---------------------------------------------------------------------------
+
+    @property
+    def cursor(self) -> int:
+        return self._cursor
+
+    @property
+    def highlighted(self) -> Entry | None:
+        return self._entries[self._cursor] if self._entries else None
+
+    @property
+    def highlighted_id(self) -> str | None:
+        entry = self.highlighted
+        return entry.id if entry else None
+
+    def move_cursor_to(self, row: int) -> None:
+        if not self._entries:
+            return
+        row = max(0, min(row, len(self._entries) - 1))
+        if row != self._cursor:
+            self.refresh_line(self._cursor)
+            self._cursor = row
+            self.refresh_line(row)
+        self._cursor_moved()
+
+    def move_cursor_by(self, delta: int) -> None:
+        self.move_cursor_to(self._cursor + delta)
+
+    def move_to_paper(self, paper_id: str) -> bool:
+        """Put the cursor on a paper; False if it is not listed."""
+        row = self._rows_by_id.get(paper_id)
+        if row is None:
+            return False
+        self.move_cursor_to(row)
+        return True
+
+    def page_down(self) -> None:
+        self.move_cursor_by(self._page_height)
+
+    def page_up(self) -> None:
+        self.move_cursor_by(-self._page_height)
+
+    def first(self) -> None:
+        self.move_cursor_to(0)
+
+    def last(self) -> None:
+        self.move_cursor_to(len(self._entries) - 1)
+
+    @property
+    def _page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _cursor_moved(self) -> None:
+        self.scroll_to_cursor()
+        current = self.highlighted_id
+        if current != self._announced:
+            self._announced = current
+            self.post_message(self.Highlighted(self, self.highlighted))
+
+    def scroll_to_cursor(self) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        top = round(self.scroll_y)
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False)
+        elif self._cursor >= top + height:
+            self.scroll_to(y=self._cursor - height + 1, animate=False)
+
+    # --- selection (bulk actions) -----------------------------------------------------------
+
+    def toggle_selected(self, paper_id: str) -> None:
+        self.selected.symmetric_difference_update({paper_id})
+        row = self._rows_by_id.get(paper_id)
+        if row is not None:
+            self.refresh_line(row)
+
+    def clear_selection(self) -> None:
+        self.selected.clear()
+        self.refresh()
+
+    # --- events ---------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = offset.y + round(self.scroll_y)
+        if row < len(self._entries):
+            self.move_cursor_to(row)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self._entries))
+        self._strip_cache.clear()
+        self.scroll_to_cursor()
+
+    def on_focus(self) -> None:
+        self._restyle()
+
+    def on_blur(self) -> None:
+        self._restyle()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strip_cache.clear()
+        self._styles.clear()
+
+    def _restyle(self) -> None:
+        self._strip_cache.clear()
+        self.refresh()
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = round(self.scroll_y) + y
+        if not self._entries:
+            return self._render_empty(y, width)
+        if row >= len(self._entries):
+            return Strip.blank(width, self.rich_style)
+        entry = self._entries[row]
+        key = (entry, row == self._cursor, entry.id in self.selected, width, self.has_focus)
+        strip = self._strip_cache.get(key)
+        if strip is None:
+            strip = self._render_row(entry, row == self._cursor, width)
+            self._strip_cache[key] = strip
+        return strip
+
+    def _render_empty(self, y: int, width: int) -> Strip:
+        if y != 0:
+            return Strip.blank(width, self.rich_style)
+        text = Text(f" {self.empty_message}", style=self._style("paper-list--empty"))
+        return self._to_strip(text, width, self.rich_style)
+
+    def _render_row(self, entry: Entry, is_cursor: bool, width: int) -> Strip:
+        base = self.rich_style
+        if is_cursor:
+            base = base + self.get_component_rich_style("paper-list--cursor", partial=True)
+        text = Text(style=base, no_wrap=True, end="")
+        text.append_text(self._prefix(entry))
+        tags = self._tags_text(entry, width, is_cursor)
+        title_width = max(0, width - PREFIX_WIDTH - (tags.cell_len + 1 if tags else 0))
+        text.append_text(self._title_text(entry, title_width, is_cursor))
+        if tags:
+            text.append(" ")
+            text.append_text(tags)
+        return self._to_strip(text, width, base)
+
+    def _prefix(self, entry: Entry) -> Text:
+        shelf = entry.shelf
+        return Text.assemble(
+            (SELECTED_MARK if entry.id in self.selected else " ", self._style("paper-list--selected")),
+            (" " if shelf.read else UNREAD_MARK, self._style("paper-list--unread")),
+            " ",
+            (STAR_MARK if shelf.starred else " ", self._style("paper-list--star")),
+            " ",
+        )
+
+    def _title_text(self, entry: Entry, width: int, is_cursor: bool) -> Text:
+        style = self._style("paper-list--read" if entry.shelf.read else "paper-list--unread")
+        if is_cursor:  # the cursor's colours, keeping bold for unread
+            style = Style(bold=style.bold)
+        title = Text(entry.paper.title, style=style, no_wrap=True, end="")
+        match_style = self._style("paper-list--match")
+        for start, end in self._spans.get(entry.id, ()):
+            title.stylize(match_style, start, end)
+        title.truncate(width, overflow="ellipsis", pad=True)
+        return title
+
+    def _tags_text(self, entry: Entry, width: int, is_cursor: bool) -> Text | None:
+        if not entry.shelf.tags or width < MIN_WIDTH_FOR_TAGS:
+            return None
+        style = Style(italic=True) if is_cursor else self._style("paper-list--tags")
+        tags = Text(" ".join(f"#{tag}" for tag in entry.shelf.tags), style=style)
+        limit = (width - PREFIX_WIDTH) // 3
+        if tags.cell_len > limit:
+            tags.truncate(limit, overflow="ellipsis")
+        return tags
+
+    def _style(self, component: str) -> Style:
+        """A component's colour and text style, without its background (the row owns that).
+
+        Resolved against the widget's background, so relative colours ("auto 60%") work."""
+        style = self._styles.get(component)
+        if style is None:
+            full = self.get_component_rich_style(component)
+            style = Style(color=full.color, bold=full.bold, italic=full.italic, underline=full.underline)
+            self._styles[component] = style
+        return style
+
+    def _to_strip(self, text: Text, width: int, pad_style: Style) -> Strip:
+        segments = list(text.render(self.app.console, end=""))
+        strip = Strip(segments, cell_len(text.plain))
+        return strip.crop_extend(0, width, pad_style)
