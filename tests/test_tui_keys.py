@@ -282,9 +282,24 @@ async def test_question_mark_shows_every_key(seed_library):
 async def test_every_action_is_in_the_command_palette(seed_library):
     app = PapershelfApp(seed_library)
     async with app.run_test(size=SIZE):
-        titles = {command.title for command in app.get_system_commands(app.screen)}
+        commands = {command.title: command.help for command in app.get_system_commands(app.screen)}
         for binding in MAIN_BINDINGS:
-            assert binding.description in titles, binding.description
+            if binding.action == "quit":
+                assert "q" in commands["Save and quit"]
+            else:
+                assert commands[help_text(binding)] == f"keys: {key_labels(binding)}"
+
+
+async def test_typing_keys_leave_the_footer_while_typing_but_not_the_palette(seed_library):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main_screen(app)
+        assert screen.check_action("toggle_read", ()) is True
+        await pilot.press("slash")
+        assert screen.check_action("toggle_read", ()) is False
+        assert screen.check_action("cursor_down", ()) is True  # down still moves the list
+        titles = {command.title for command in app.get_system_commands(screen)}
+        assert "Mark the paper read / unread" in titles
 
 
 async def test_a_palette_command_runs_its_action(seed_library):
@@ -293,10 +308,21 @@ async def test_a_palette_command_runs_its_action(seed_library):
         pid = current(app).id
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"Star")
+        await pilot.press(*"Star / unstar")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
         assert seed_library.entry(pid).shelf.starred
+
+
+async def test_n_continues_an_existing_note_at_its_end(seed_library):
+    first = seed_library.entries()[0].id
+    seed_library.set_notes(first, "line one\nline two")
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*" more", "escape")
+        assert seed_library.entry(first).shelf.notes == "line one\nline two more"

@@ -93,3 +93,14 @@ async def test_a_note_being_edited_is_not_overwritten_by_a_refresh(seed_library,
         await pilot.press("escape")
         assert seed_library.entry(first.id).shelf.notes == "mine"
         assert seed_library.entry(first.id).shelf.starred
+
+
+async def test_the_theme_is_remembered(seed_library):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+    app = PapershelfApp(Library.open(seed_library.directory))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord"

@@ -118,3 +118,15 @@ async def test_clipboard_text_that_is_not_a_page_is_reported(empty_library, monk
         await wait_for_import(pilot)
         assert isinstance(app.screen, WelcomeScreen)
         assert "clipboard" in error_text(app)
+
+
+async def test_an_import_from_another_terminal_leaves_the_welcome_screen(empty_library, seed_path, wait_for):
+    from storage.library import Library
+
+    app = PapershelfApp(empty_library)
+    async with app.run_test(size=SIZE) as pilot:
+        Library.open(empty_library.directory).import_file(seed_path)  # `papershelf import` elsewhere
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), what="the welcome poll")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(app.screen.papers) == 78

@@ -24,10 +24,9 @@ class PapershelfApp(App[None]):
     TITLE = "papershelf"
     CSS_PATH = "app.tcss"
 
-    def __init__(self, library: Library, *, watch_library: bool = True) -> None:
+    def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
-        self.watch_library = watch_library
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.library)
@@ -49,12 +48,12 @@ class PapershelfApp(App[None]):
             self.library.set_setting(THEME_SETTING, theme)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from (c for c in super().get_system_commands(screen) if c.title != "Quit")
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Quit")  # ours saves first
         if isinstance(screen, MainScreen):
             yield from _binding_commands(screen)
         elif isinstance(screen, WelcomeScreen):
             yield SystemCommand("Paste from clipboard", "Import the page on the clipboard", screen.action_import_clipboard)
-        yield SystemCommand("Quit", "Save and quit (q)", self.action_quit)
+        yield SystemCommand("Save and quit", "keys: q, ctrl+q", self.action_quit)
 
     async def action_quit(self) -> None:
         for screen in self.screen_stack:
@@ -66,11 +65,11 @@ class PapershelfApp(App[None]):
 def _binding_commands(screen: MainScreen) -> Iterable[SystemCommand]:
     """Every action of the binding table, named as in the footer, with its keys."""
     for binding in MAIN_BINDINGS:
-        if binding.action == "quit" or screen.check_action(binding.action, ()) is not True:
+        if binding.action == "quit" or not screen.available(binding.action):
             continue
         yield SystemCommand(
-            binding.description,
-            f"{help_text(binding)} (keys: {key_labels(binding)})",
+            help_text(binding),
+            f"keys: {key_labels(binding)}",
             partial(screen.run_action, binding.action),
         )
 

@@ -9,6 +9,7 @@ The watcher therefore also compares the library's entries with the ones this ses
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import is_not
 
 from storage.library import Library
 from storage.models import Entry
@@ -17,23 +18,26 @@ from storage.models import Entry
 class LibraryWatcher:
     def __init__(self, library: Library) -> None:
         self.library = library
-        self._seen: dict[str, Entry] = {}
+        self._seen: list[Entry] = []
+        self._row_of: dict[str, int] = {}
         self.take_snapshot()
 
     def take_snapshot(self) -> None:
-        self._seen = {entry.id: entry for entry in self.library.entries()}
+        self._seen = self.library.entries()
+        self._row_of = {entry.id: row for row, entry in enumerate(self._seen)}
 
     def saw(self, entries: Iterable[Entry]) -> None:
         """Entries this session wrote: not news when the next poll finds them."""
         for entry in entries:
-            self._seen[entry.id] = entry
+            row = self._row_of.get(entry.id)
+            if row is not None:
+                self._seen[row] = entry
 
     def changed(self) -> bool:
         """Re-read the library; True if it holds anything this session has not seen."""
         refreshed = self.library.refresh()
         entries = self.library.entries()
-        seen = self._seen
-        if refreshed or len(entries) != len(seen) or any(seen.get(e.id) is not e for e in entries):
+        if refreshed or len(entries) != len(self._seen) or any(map(is_not, entries, self._seen)):
             self.take_snapshot()
             return True
         return False

@@ -3,16 +3,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantBlur, DescendantFocus
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widgets import Footer, Input, TextArea
 
 from storage.errors import PapershelfError
-from storage.library import Library
+from storage.library import Counts, Library
 from storage.models import Entry
 from storage.text import clean_block
 from tui import editor
@@ -21,7 +23,7 @@ from tui.watch import LibraryWatcher
 from tui.widgets.detail import DetailView
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.notes import NotesEditor
-from tui.widgets.paper_list import PaperList
+from tui.widgets.paper_list import PaperList, PaperRows
 from tui.widgets.status import StatusLine
 
 from .help import HelpScreen
@@ -32,6 +34,8 @@ CURSOR_SETTING = "cursor"
 CURSOR_SAVE_DELAY = 1.0
 POLL_INTERVAL = 2.0
 PAPER_ACTIONS = {"toggle_read", "toggle_star", "edit_tags", "focus_notes", "edit_notes_externally", "open_link"}
+# Actions bound to printable keys: while the filter or the notes have focus those keys type.
+LETTER_ACTIONS = PAPER_ACTIONS | {"focus_filter", "help", "quit"}
 
 
 class MainScreen(Screen):
@@ -48,6 +52,7 @@ class MainScreen(Screen):
         self._cursor_timer: Timer | None = None
         self._saved_cursor: str | None = library.get_setting(CURSOR_SETTING)
         self._watcher = LibraryWatcher(library)
+        self._counts: Counts | None = None
 
     def compose(self) -> ComposeResult:
         # Kept as attributes: they are still needed in on_unmount, after the DOM is gone.
@@ -121,15 +126,15 @@ class MainScreen(Screen):
 
     # --- filtering ------------------------------------------------------------------------
 
-    def _search(self, text: str) -> list:
+    def _search(self, text: str) -> PaperRows:
         """Runs in the filter worker thread; the empty filter lists everything in page order."""
-        return self.library.search(text)
+        return PaperRows.from_matches(self.library.search(text))
 
     @on(FilterBar.Results)
     def _filtered(self, event: FilterBar.Results) -> None:
-        self.papers.set_matches(event.matches)
+        self.papers.set_rows(event.result)
         self.papers.update_entries(self._written.values())
-        self._show_counts()
+        self._show_counts(recount=False)
 
     @on(FilterBar.Submitted)
     def _filter_submitted(self) -> None:
@@ -139,8 +144,11 @@ class MainScreen(Screen):
     def _filter_failed(self, event: FilterBar.Failed) -> None:
         self.status.show_problem(str(event.error))
 
-    def _show_counts(self) -> None:
-        counts = self.library.counts()
+    def _show_counts(self, recount: bool = True) -> None:
+        """The status line; `recount=False` when only the filter changed (the library did not)."""
+        if recount or self._counts is None:
+            self._counts = self.library.counts()
+        counts = self._counts
         showing = len(self.papers) if self.filter_bar.value.strip() else None
         self.status.show_counts(counts.total, counts.read, counts.starred, showing)
 
@@ -183,7 +191,7 @@ class MainScreen(Screen):
             return  # the cursor is a convenience; the next move tries again
         self._saved_cursor = pid
 
-    def _change(self, change) -> None:
+    def _change(self, change: Callable[[Entry], Entry | list[Entry]]) -> None:
         """Run one library change on the highlighted paper and show the result."""
         current = self.current
         if current is None:
@@ -199,17 +207,24 @@ class MainScreen(Screen):
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         self.set_class(event.widget is self.notes, "-notes-open")
+        self.refresh_bindings()
 
     def on_descendant_blur(self, event: DescendantBlur) -> None:
         if event.widget is self.notes:
             self.remove_class("-notes-open")
+        self.refresh_bindings()
 
     # --- actions (the binding table in tui/keys.py) ----------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in PAPER_ACTIONS and self.is_mounted and self.current is None:
-            return None
-        return True
+        """Greyed out without a paper; hidden while typing (the keys type text then)."""
+        if action in LETTER_ACTIONS and isinstance(self.focused, (Input, TextArea)):
+            return False
+        return True if self.available(action) else None
+
+    def available(self, action: str) -> bool:
+        """Whether an action can do anything now (the command palette lists only these)."""
+        return action not in PAPER_ACTIONS or not self.is_mounted or self.current is not None
 
     def action_cursor_down(self) -> None:
         self.papers.move_cursor_by(1)
@@ -261,14 +276,15 @@ class MainScreen(Screen):
 
     def action_focus_notes(self) -> None:
         self.add_class("-notes-open")
+        self.notes.move_cursor(self.notes.document.end)
         self.call_after_refresh(self.notes.focus)
 
     def action_edit_notes_externally(self) -> None:
         if (current := self.current) is None:
             return
         self.notes.flush()
-        before = self.library.entry(current.id).shelf.notes
         try:
+            before = self.library.entry(current.id).shelf.notes
             after = editor.edit_text(self.app, before)
         except PapershelfError as error:
             self.notify(str(error), title="Editor", severity="error", markup=False)

@@ -17,6 +17,7 @@ from storage.errors import PapershelfError
 from storage.library import ImportResult, Library
 from tui.clipboard import read_clipboard
 
+POLL_INTERVAL = 2.0
 INTRO = (
     "Your library is empty. Save a \"trending papers\" page as a text file (or copy it), "
     "then import it. BibTeX files and papershelf JSON exports work too.\n\n"
@@ -51,6 +52,7 @@ class WelcomeScreen(Screen):
         super().__init__()
         self.library = library
         self._on_imported = on_imported
+        self._left = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="welcome"):
@@ -65,6 +67,22 @@ class WelcomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#welcome-path", Input).focus()
+        self.set_interval(POLL_INTERVAL, self._check_library, name="welcome-poll")
+
+    def _check_library(self) -> None:
+        """Papers imported from a shell (`papershelf import`) while this screen is open."""
+        try:
+            self.library.refresh()
+        except PapershelfError as error:
+            self._show_error(str(error))
+            return
+        if len(self.library):
+            self._leave()
+
+    def _leave(self) -> None:
+        if not self._left:
+            self._left = True
+            self._on_imported()
 
     @on(Input.Submitted, "#welcome-path")
     @on(Button.Pressed, "#welcome-import")
@@ -96,7 +114,7 @@ class WelcomeScreen(Screen):
             self._show_error(f"{result.source}: no papers found")
             return
         self.notify(result.summary(), title="Imported", markup=False)
-        self._on_imported()
+        self._leave()
 
     def _show_error(self, message: str) -> None:
         error = self.query_one("#welcome-error", Static)

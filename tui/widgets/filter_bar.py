@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from typing import Any
 
 from textual import on
 from textual.message import Message
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from .paper_list import MatchLike
-
-Search = Callable[[str], Sequence[MatchLike]]
+Search = Callable[[str], Any]
+"""Runs in a worker thread: a query -> whatever the screen shows (e.g. PaperRows)."""
 
 PLACEHOLDER = 'Filter: words  is:unread  is:starred  tag:NAME  title:WORD  note:WORD  -negate  "a phrase"'
 
@@ -32,10 +32,10 @@ class FilterBar(Input):
     """
 
     class Results(Message):
-        def __init__(self, query: str, matches: Sequence[MatchLike], generation: int) -> None:
+        def __init__(self, query: str, result: Any, generation: int) -> None:
             super().__init__()
             self.query = query
-            self.matches = matches
+            self.result = result
             self.generation = generation
 
     class Failed(Message):
@@ -67,11 +67,11 @@ class FilterBar(Input):
 
     def _run_search(self, query: str, generation: int) -> None:
         try:
-            matches = self._search(query)
+            result = self._search(query)
         except Exception as error:  # a bad query (or a bug) must not take the session down
             message: Message = self.Failed(query, error, generation)
         else:
-            message = self.Results(query, matches, generation)
+            message = self.Results(query, result, generation)
         if not get_current_worker().is_cancelled:
             self.post_message(message)
 

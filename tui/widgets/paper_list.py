@@ -39,6 +39,26 @@ class MatchLike(Protocol):
     title_spans: Sequence[tuple[int, int]]
 
 
+class PaperRows:
+    """What the list shows: entries in order, the row of each paper, and the title spans
+    to highlight. Built where the filter runs, so the UI thread only swaps it in."""
+
+    __slots__ = ("entries", "row_of", "spans")
+
+    def __init__(
+        self, entries: Iterable[Entry], spans: dict[str, Sequence[tuple[int, int]]] | None = None
+    ) -> None:
+        self.entries = list(entries)
+        self.row_of = {entry.id: row for row, entry in enumerate(self.entries)}
+        self.spans = spans or {}
+
+    @classmethod
+    def from_matches(cls, matches: Iterable[MatchLike]) -> PaperRows:
+        matches = list(matches)
+        spans = {m.entry.id: m.title_spans for m in matches if m.title_spans}
+        return cls([m.entry for m in matches], spans)
+
+
 class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
     """Papers, one per line: read mark, star, title (match highlighted), tags at the right."""
 
@@ -88,9 +108,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def __init__(self, *, empty_message: str = "No papers", **kwargs) -> None:
         super().__init__(**kwargs)
-        self._entries: list[Entry] = []
-        self._rows_by_id: dict[str, int] = {}
-        self._spans: dict[str, Sequence[tuple[int, int]]] = {}
+        self._rows = PaperRows(())
         self._cursor = 0
         self._announced: str | None = None
         self._strip_cache: LRUCache[tuple, Strip] = LRUCache(512)
@@ -102,38 +120,38 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def set_matches(self, matches: Iterable[MatchLike]) -> None:
         """Show filter results in their order, highlighting each title's matched spans."""
-        matches = list(matches)
-        spans = {m.entry.id: m.title_spans for m in matches if m.title_spans}
-        self.set_entries([m.entry for m in matches], spans)
+        self.set_rows(PaperRows.from_matches(matches))
 
     def set_entries(
-        self, entries: Sequence[Entry], spans: dict[str, Sequence[tuple[int, int]]] | None = None
+        self, entries: Iterable[Entry], spans: dict[str, Sequence[tuple[int, int]]] | None = None
     ) -> None:
-        """Replace the rows; the cursor stays on the same paper if it is still listed."""
+        self.set_rows(PaperRows(entries, spans))
+
+    def set_rows(self, rows: PaperRows) -> None:
+        """Replace the rows; the cursor stays on the same paper if it is still listed.
+        Cheap at any size: the rows were prepared beforehand (in the filter's thread)."""
         current = self.highlighted_id
-        self._entries = list(entries)
-        self._rows_by_id = {entry.id: row for row, entry in enumerate(self._entries)}
-        self._spans = spans or {}
+        self._rows = rows
         self._strip_cache.clear()
-        self.virtual_size = Size(self.size.width, len(self._entries))
-        self._cursor = self._rows_by_id.get(current, 0) if current else 0
+        self.virtual_size = Size(self.size.width, len(rows.entries))
+        self._cursor = rows.row_of.get(current, 0) if current else 0
         self._cursor_moved()
         self.refresh()
 
     def update_entries(self, entries: Iterable[Entry]) -> None:
         """Swap in newer versions of listed papers (after a toggle), keeping rows in place."""
         for entry in entries:
-            row = self._rows_by_id.get(entry.id)
+            row = self._rows.row_of.get(entry.id)
             if row is not None:
-                self._entries[row] = entry
+                self._rows.entries[row] = entry
                 self.refresh_line(row)
 
     @property
     def entries(self) -> Sequence[Entry]:
-        return self._entries
+        return self._rows.entries
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._rows.entries)
 
     # --- cursor ---------------------------------------------------------------------------
 
@@ -143,7 +161,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def highlighted(self) -> Entry | None:
-        return self._entries[self._cursor] if self._entries else None
+        return self._rows.entries[self._cursor] if self._rows.entries else None
 
     @property
     def highlighted_id(self) -> str | None:
@@ -151,9 +169,9 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         return entry.id if entry else None
 
     def move_cursor_to(self, row: int) -> None:
-        if not self._entries:
+        if not self._rows.entries:
             return
-        row = max(0, min(row, len(self._entries) - 1))
+        row = max(0, min(row, len(self._rows.entries) - 1))
         if row != self._cursor:
             self.refresh_line(self._cursor)
             self._cursor = row
@@ -165,7 +183,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def move_to_paper(self, paper_id: str) -> bool:
         """Put the cursor on a paper; False if it is not listed."""
-        row = self._rows_by_id.get(paper_id)
+        row = self._rows.row_of.get(paper_id)
         if row is None:
             return False
         self.move_cursor_to(row)
@@ -181,7 +199,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         self.move_cursor_to(0)
 
     def last(self) -> None:
-        self.move_cursor_to(len(self._entries) - 1)
+        self.move_cursor_to(len(self._rows.entries) - 1)
 
     @property
     def _page_height(self) -> int:
@@ -208,7 +226,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def toggle_selected(self, paper_id: str) -> None:
         self.selected.symmetric_difference_update({paper_id})
-        row = self._rows_by_id.get(paper_id)
+        row = self._rows.row_of.get(paper_id)
         if row is not None:
             self.refresh_line(row)
 
@@ -223,11 +241,11 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         if offset is None:
             return
         row = offset.y + round(self.scroll_y)
-        if row < len(self._entries):
+        if row < len(self._rows.entries):
             self.move_cursor_to(row)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self._entries))
+        self.virtual_size = Size(event.size.width, len(self._rows.entries))
         self._strip_cache.clear()
         self.scroll_to_cursor()
 
@@ -251,11 +269,11 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         row = round(self.scroll_y) + y
-        if not self._entries:
+        if not self._rows.entries:
             return self._render_empty(y, width)
-        if row >= len(self._entries):
+        if row >= len(self._rows.entries):
             return Strip.blank(width, self.rich_style)
-        entry = self._entries[row]
+        entry = self._rows.entries[row]
         key = (entry, row == self._cursor, entry.id in self.selected, width, self.has_focus)
         strip = self._strip_cache.get(key)
         if strip is None:
@@ -299,7 +317,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             style = Style(bold=style.bold)
         title = Text(entry.paper.title, style=style, no_wrap=True, end="")
         match_style = self._style("paper-list--match")
-        for start, end in self._spans.get(entry.id, ()):
+        for start, end in self._rows.spans.get(entry.id, ()):
             title.stylize(match_style, start, end)
         title.truncate(width, overflow="ellipsis", pad=True)
         return title
