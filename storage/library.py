@@ -10,6 +10,7 @@ Everything is also kept in memory (ordered entries and a search index) for insta
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -90,6 +91,9 @@ class Library:
         self._entries: dict[str, Entry] = {}
         self._settings: dict[str, Any] = {}
         self._index = None
+        self._index_lock = threading.RLock()  # the filter searches from a worker thread
+        self._annotated: set[str] = set()  # papers with a shelf on disk
+        self._outside_changes = False
         self._similar = None
         self.history = History()
 
@@ -142,12 +146,13 @@ class Library:
 
     @property
     def index(self):
-        """The search index over the entries, built on first use and kept in sync."""
-        if self._index is None:
-            from .query import SearchIndex
+        """The search index over the entries, built on first use (any thread) and kept in sync."""
+        with self._index_lock:
+            if self._index is None:
+                from .query import SearchIndex
 
-            self._index = SearchIndex(self._entries.values())
-        return self._index
+                self._index = SearchIndex(self._entries.values())
+            return self._index
 
     def search(self, text: str) -> list:
         return self.index.search(text)
@@ -170,21 +175,21 @@ class Library:
     # -- staying in step with other processes ----------------------------------------------
 
     def refresh(self) -> bool:
-        """Re-read whatever another process changed. True if anything did."""
-        if not (self._catalogue.storage.changed_on_disk() or self._annotations.storage.changed_on_disk()):
-            return False
-        with self._lock:
-            return self._sync()
+        """Re-read whatever another process changed. True if anything changed elsewhere since
+        the last call, including changes picked up on the way by this object's own writes."""
+        if self._catalogue.storage.changed_on_disk() or self._annotations.storage.changed_on_disk():
+            with self._lock:
+                self._sync()
+        seen, self._outside_changes = self._outside_changes, False
+        return seen
 
-    def _sync(self) -> bool:
-        changed = False
+    def _sync(self) -> None:
         if self._catalogue.storage.changed_on_disk():
             self._load_catalogue()
-            changed = True
+            self._outside_changes = True
         if self._annotations.storage.changed_on_disk():
             self._load_annotations()
-            changed = True
-        return changed
+            self._outside_changes = True
 
     def _remove_stray_temp_files(self) -> None:
         """Temp files left by a writer killed before its rename (we hold the lock: none is live)."""
@@ -202,8 +207,9 @@ class Library:
         except TypeError:
             raise DamagedLibraryError(storage.path, "paper positions are not all numbers", storage.backup_hint) from None
         old = self._entries
-        self._entries = {p.id: Entry(p, old[p.id].shelf if p.id in old else BLANK_SHELF) for p in papers}
-        self._index = None
+        with self._index_lock:
+            self._entries = {p.id: Entry(p, old[p.id].shelf if p.id in old else BLANK_SHELF) for p in papers}
+            self._index = None
 
     def _load_annotations(self) -> None:
         storage = self._annotations.storage
@@ -219,8 +225,12 @@ class Library:
         if not isinstance(settings, dict):
             raise DamagedLibraryError(storage.path, "the settings record is malformed", storage.backup_hint)
         self._settings = dict(settings)
-        self._entries = {pid: Entry(e.paper, shelves.get(pid, BLANK_SHELF)) for pid, e in self._entries.items()}
-        self._index = None
+        entries = self._entries
+        for pid in (shelves.keys() | self._annotated) & entries.keys():
+            shelf = shelves.get(pid, BLANK_SHELF)
+            if entries[pid].shelf != shelf:  # only what changed: the index stays warm
+                self._set_entry(Entry(entries[pid].paper, shelf))
+        self._annotated = set(shelves)
 
     def _paper_from(self, doc: Any, key: str) -> Paper:
         try:
@@ -322,11 +332,13 @@ class Library:
         self._write_docs(self._annotations, SHELVES, docs)
         for pid, shelf in stamped.items():
             self._set_entry(Entry(self._entries[pid].paper, shelf))
+        self._annotated.update(stamped)
 
     def _set_entry(self, entry: Entry) -> None:
-        self._entries[entry.id] = entry
-        if self._index is not None:
-            self._index.update(entry)
+        with self._index_lock:
+            self._entries[entry.id] = entry
+            if self._index is not None:
+                self._index.update(entry)
 
     def _backup(self, reason: str) -> None:
         data = self._annotations.storage.read()
@@ -462,17 +474,21 @@ class Library:
         self._backup("undo-import")
         self._write_docs(self._catalogue, PAPERS, {}, remove=[doc_id(p) for p in gone])
         self._write_docs(self._annotations, SHELVES, {}, remove=[doc_id(p) for p in gone])
-        for pid in gone:
-            del self._entries[pid]
-        self._index = None
+        with self._index_lock:
+            for pid in gone:
+                del self._entries[pid]
+                self._annotated.discard(pid)
+                if self._index is not None:
+                    self._index.remove(pid)
 
     def _restore_papers(self, papers: Iterable[Paper]) -> None:
         papers = [p for p in papers if p.id not in self._entries]
         self._write_docs(self._catalogue, PAPERS, {doc_id(p.id): p.to_doc() for p in papers})
-        for paper in papers:
-            self._entries[paper.id] = Entry(paper)
-        self._entries = dict(sorted(self._entries.items(), key=lambda kv: kv[1].paper.position))
-        self._index = None
+        with self._index_lock:
+            for paper in papers:
+                self._entries[paper.id] = Entry(paper)
+            self._entries = dict(sorted(self._entries.items(), key=lambda kv: kv[1].paper.position))
+            self._index = None
 
     def compact(self) -> None:
         """Fold the annotations journal into annotations.json (done on close; optional)."""

@@ -189,3 +189,36 @@ def test_lock_refuses_a_symlink(tmp_path):
     with pytest.raises(PapershelfError, match="lock"):
         Library.open(folder)
     assert victim.read_text() == "precious"
+
+
+def test_refresh_reports_outside_changes_even_after_an_own_write(lib):
+    a, b = (e.id for e in lib.entries()[:2])
+    other = Library.open(lib.directory)
+    other.set_starred([a])
+    lib.set_read([b])  # this write picks up the star on its way
+    assert lib.entry(a).shelf.starred
+    assert lib.refresh() is True
+    assert lib.refresh() is False
+
+
+def test_index_follows_outside_changes_without_a_rebuild(lib):
+    a = lib.entries()[0].id
+    index = lib.index
+    Library.open(lib.directory).set_starred([a])
+    lib.refresh()
+    assert lib.index is index
+    assert [m.entry.id for m in lib.search("is:starred")] == [a]
+    Library.open(lib.directory).set_starred([a], False)
+    lib.refresh()
+    assert lib.search("is:starred") == []
+
+
+def test_index_built_in_another_thread_misses_no_toggle(lib):
+    import threading
+
+    ids = [e.id for e in lib.entries()]
+    builder = threading.Thread(target=lambda: lib.index)
+    builder.start()
+    lib.set_read(ids)
+    builder.join()
+    assert len(lib.search("is:read")) == len(ids)
