@@ -16,8 +16,7 @@ FIXED_NOW = "2025-03-11T08:00:00+00:00"
 
 @pytest.fixture
 def seed_path() -> Path:
-    if not SEED_PAGE.exists():
-        pytest.skip(f"seed page missing: {SEED_PAGE}")
+    assert SEED_PAGE.exists(), f"seed page missing: {SEED_PAGE} (../shared beside the checkout)"
     return SEED_PAGE
 
 

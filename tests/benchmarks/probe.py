@@ -52,7 +52,7 @@ def run_app(directory: str) -> None:
                 self._poll.stop()
                 self.call_after_refresh(self.exit)
 
-    Probe(Library.open(directory), watch_library=False).run(headless=True, size=(120, 36))
+    Probe(Library.open(directory)).run(headless=True, size=(120, 36))
     report()
 
 

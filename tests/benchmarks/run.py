@@ -109,7 +109,7 @@ async def _filter_in_app(folder: Path) -> dict:
 
     lib = Library.open(folder)
     titles = [e.paper.title.lower() for e in lib.entries()]
-    app = PapershelfApp(lib, watch_library=False)
+    app = PapershelfApp(lib)
     per_query, core = {}, {}
     async with app.run_test(size=(120, 36)) as pilot:
         bar = app.screen.query_one(FilterBar)
