@@ -14,9 +14,17 @@ import time
 from pathlib import Path
 
 
+def peak_rss() -> int:
+    """VmHWM: this process image's peak RSS (ru_maxrss would include the parent's, kept
+    across fork and exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def report() -> None:
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"painted": time.time(), "peak_rss": peak_kib * 1024}), flush=True)
+    print(json.dumps({"painted": time.time(), "peak_rss": peak_rss()}), flush=True)
 
 
 def run_bare() -> None:
