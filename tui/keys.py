@@ -2,8 +2,8 @@
 
 The footer, the help screen and the command palette are all built from this table, so a key
 is declared once. Ids let a keymap rebind keys (`App.set_keymap`).
-Reserved for later issues, deliberately unbound: y (copy), e (export), u / ctrl+r (undo /
-redo), v / V (select), S (sort).
+Reserved for later issues, deliberately unbound: u / ctrl+r (undo / redo), v / V (select),
+S (sort).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ MAIN_BINDINGS: tuple[Binding, ...] = (
     Binding("n", "focus_notes", "Notes", id="focus-notes"),
     Binding("N", "edit_notes_externally", "Note in $EDITOR", show=False, id="edit-notes-externally"),
     Binding("o", "open_link", "Open", id="open-link"),
+    Binding("y", "copy", "Copy", id="copy"),
+    Binding("e", "export", "Export", id="export"),
     Binding("question_mark", "help", "Help", key_display="?", id="help"),
     Binding("q", "quit", "Quit", id="quit"),
 )
@@ -44,6 +46,8 @@ HELP_TEXT: dict[str, str] = {
     "focus-notes": "Write notes on the paper (saved as you type)",
     "edit-notes-externally": "Edit the note in $EDITOR",
     "open-link": "Open a link of the paper in the browser",
+    "copy": "Copy the paper: title, Markdown link or BibTeX",
+    "export": "Export a reading list (Markdown, BibTeX, CSV, JSON) to a file or the clipboard",
     "help": "Show this help",
     "quit": "Save and quit",
 }

@@ -51,3 +51,7 @@ def test_tags_dialog(snap_compare, shelf):
 
 def test_welcome_screen(snap_compare, fixed_clock, empty_library):
     assert snap_compare(PapershelfApp(empty_library), terminal_size=(100, 30))
+
+
+def test_export_dialog(snap_compare, shelf):
+    assert snap_compare(PapershelfApp(shelf), terminal_size=(120, 36), press=["e"])

@@ -26,6 +26,8 @@ from tui.widgets.notes import NotesEditor
 from tui.widgets.paper_list import PaperList, PaperRows
 from tui.widgets.status import StatusLine
 
+from .copy import CopyChooser
+from .export import ExportScreen
 from .help import HelpScreen
 from .links import LinkChooser
 from .tags import TagsScreen
@@ -33,9 +35,9 @@ from .tags import TagsScreen
 CURSOR_SETTING = "cursor"
 CURSOR_SAVE_DELAY = 1.0
 POLL_INTERVAL = 2.0
-PAPER_ACTIONS = {"toggle_read", "toggle_star", "edit_tags", "focus_notes", "edit_notes_externally", "open_link"}
+PAPER_ACTIONS = {"toggle_read", "toggle_star", "edit_tags", "focus_notes", "edit_notes_externally", "open_link", "copy"}
 # Actions bound to printable keys: while the filter or the notes have focus those keys type.
-LETTER_ACTIONS = PAPER_ACTIONS | {"focus_filter", "help", "quit"}
+LETTER_ACTIONS = PAPER_ACTIONS | {"focus_filter", "help", "quit", "export"}
 
 
 class MainScreen(Screen):
@@ -308,6 +310,14 @@ class MainScreen(Screen):
         if url:
             self.app.open_url(url)
             self.notify(url, title="Opening", markup=False)
+
+    def action_copy(self) -> None:
+        if (current := self.current) is not None:
+            self.app.push_screen(CopyChooser(current))
+
+    def action_export(self) -> None:
+        self.notes.flush()
+        self.app.push_screen(ExportScreen.of(self))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(MAIN_BINDINGS))
