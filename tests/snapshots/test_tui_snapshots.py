@@ -55,3 +55,12 @@ def test_welcome_screen(snap_compare, fixed_clock, empty_library):
 
 def test_export_dialog(snap_compare, shelf):
     assert snap_compare(PapershelfApp(shelf), terminal_size=(120, 36), press=["e"])
+
+
+def test_stats_screen(snap_compare, shelf):
+    async def open_stats(pilot) -> None:
+        await pilot.press("I")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(PapershelfApp(shelf), terminal_size=(100, 30), run_before=open_stats)

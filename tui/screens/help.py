@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import groupby
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -40,6 +41,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen Grid { grid-size: 2; grid-columns: auto 1fr; grid-gutter: 0 2; height: auto; padding-left: 1; }
     HelpScreen Grid Static { height: auto; }
     HelpScreen .help-key { text-style: bold; color: $accent; }
+    HelpScreen Grid.help-group { grid-size: 6; column-span: 2; padding-left: 0; height: auto; grid-rows: auto; }
     """
 
     def __init__(self, bindings: Iterable[Binding]) -> None:
@@ -52,8 +54,8 @@ class HelpScreen(ModalScreen[None]):
             scroll.border_subtitle = "esc to close"
             yield Static("Keys", classes="help-heading")
             with Grid(id="help-keys"):
-                for binding in self._help_bindings:
-                    yield from _row(key_labels(binding), help_text(binding))
+                for group, bindings in groupby(self._help_bindings, key=lambda b: b.group):
+                    yield from _rows(group, list(bindings))
                 yield from _row("ctrl+p", "Command palette: every action by name")
             yield Static("Filter", classes="help-heading")
             with Grid(id="help-filter"):
@@ -62,6 +64,17 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _rows(group: Binding.Group | None, bindings: list[Binding]) -> ComposeResult:
+    """One row per binding; a group (the saved filters' digits) shares rows, three to a row."""
+    if group is None:
+        for binding in bindings:
+            yield from _row(key_labels(binding), help_text(binding))
+        return
+    with Grid(classes="help-group"):
+        for binding in bindings:
+            yield from _row(key_labels(binding), help_text(binding))
 
 
 def _row(key: str, meaning: str) -> ComposeResult:

@@ -17,7 +17,7 @@ from storage.errors import PapershelfError
 from storage.library import Counts, Library
 from storage.models import Entry
 from storage.text import clean_block
-from tui import editor
+from tui import editor, triage
 from tui.keys import MAIN_BINDINGS
 from tui.watch import LibraryWatcher
 from tui.widgets.detail import DetailView
@@ -31,17 +31,21 @@ from .export import ExportScreen
 from .help import HelpScreen
 from .links import LinkChooser
 from .tags import TagsScreen
+from .triage_actions import TRIAGE_PAPER_ACTIONS, TRIAGE_TYPING_ACTIONS, SavedFilterCommands, TriageActions
 
 CURSOR_SETTING = "cursor"
 CURSOR_SAVE_DELAY = 1.0
 POLL_INTERVAL = 2.0
 PAPER_ACTIONS = {"toggle_read", "toggle_star", "edit_tags", "focus_notes", "edit_notes_externally", "open_link", "copy"}
+PAPER_ACTIONS |= TRIAGE_PAPER_ACTIONS
 # Actions bound to printable keys: while the filter or the notes have focus those keys type.
 LETTER_ACTIONS = PAPER_ACTIONS | {"focus_filter", "help", "quit", "export"}
+LETTER_ACTIONS |= TRIAGE_TYPING_ACTIONS
 
 
-class MainScreen(Screen):
+class MainScreen(TriageActions, Screen):
     BINDINGS = list(MAIN_BINDINGS)
+    COMMANDS = {SavedFilterCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (14, "-short"), (28, "-tall")]
 
@@ -84,6 +88,7 @@ class MainScreen(Screen):
             self.papers.move_to_paper(self._saved_cursor)
         self.papers.focus()
         self._show_counts()
+        self.restore_sort()
         self.set_interval(POLL_INTERVAL, self.poll_library, name="poll-library")
 
     def reload(self) -> None:
@@ -129,8 +134,8 @@ class MainScreen(Screen):
     # --- filtering ------------------------------------------------------------------------
 
     def _search(self, text: str) -> PaperRows:
-        """Runs in the filter worker thread; the empty filter lists everything in page order."""
-        return PaperRows.from_matches(self.library.search(text))
+        """Runs in the filter worker thread: the filter in the chosen sort order, or `like:ID`."""
+        return triage.rows(self.library, text, triage.sort_order(self.library))
 
     @on(FilterBar.Results)
     def _filtered(self, event: FilterBar.Results) -> None:
@@ -152,7 +157,7 @@ class MainScreen(Screen):
             self._counts = self.library.counts()
         counts = self._counts
         showing = len(self.papers) if self.filter_bar.value.strip() else None
-        self.status.show_counts(counts.total, counts.read, counts.starred, showing)
+        self.status.show_counts(counts.total, counts.read, counts.starred, showing, self.count_extras())
 
     # --- the highlighted paper ------------------------------------------------------------
 
@@ -255,18 +260,20 @@ class MainScreen(Screen):
         if focused is self.notes:
             self.notes.flush()
         elif focused is self.filter_bar or focused is self.papers or focused is None:
-            if self.filter_bar.value:
+            if not self.unwind() and self.filter_bar.value:
                 self.filter_bar.value = ""
         self.papers.focus()
 
     def action_toggle_read(self) -> None:
-        self._change(lambda e: self.library.set_read([e.id], not e.shelf.read))
+        if not self.bulk_read():  # with a selection, the whole selection
+            self._change(lambda e: self.library.set_read([e.id], not e.shelf.read))
 
     def action_toggle_star(self) -> None:
-        self._change(lambda e: self.library.set_starred([e.id], not e.shelf.starred))
+        if not self.bulk_star():
+            self._change(lambda e: self.library.set_starred([e.id], not e.shelf.starred))
 
     def action_edit_tags(self) -> None:
-        if (current := self.current) is None:
+        if (current := self.current) is None or self.bulk_tags():
             return
 
         def save(tags: tuple[str, ...] | None) -> None:

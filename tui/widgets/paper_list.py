@@ -36,27 +36,34 @@ class MatchLike(Protocol):
     """The shape of `storage.query.Match` the list needs."""
 
     entry: Entry
+    score: float
     title_spans: Sequence[tuple[int, int]]
 
 
 class PaperRows:
-    """What the list shows: entries in order, the row of each paper, and the title spans
-    to highlight. Built where the filter runs, so the UI thread only swaps it in."""
+    """What the list shows: entries in order, the row of each paper, the title spans to
+    highlight and, for "more like this", each paper's score (0-100) shown at the right.
+    Built where the filter runs, so the UI thread only swaps it in."""
 
-    __slots__ = ("entries", "row_of", "spans")
+    __slots__ = ("entries", "row_of", "spans", "scores")
 
     def __init__(
-        self, entries: Iterable[Entry], spans: dict[str, Sequence[tuple[int, int]]] | None = None
+        self,
+        entries: Iterable[Entry],
+        spans: dict[str, Sequence[tuple[int, int]]] | None = None,
+        scores: dict[str, float] | None = None,
     ) -> None:
         self.entries = list(entries)
         self.row_of = {entry.id: row for row, entry in enumerate(self.entries)}
         self.spans = spans or {}
+        self.scores = scores or {}
 
     @classmethod
-    def from_matches(cls, matches: Iterable[MatchLike]) -> PaperRows:
+    def from_matches(cls, matches: Iterable[MatchLike], *, with_scores: bool = False) -> PaperRows:
         matches = list(matches)
         spans = {m.entry.id: m.title_spans for m in matches if m.title_spans}
-        return cls([m.entry for m in matches], spans)
+        scores = {m.entry.id: m.score for m in matches} if with_scores else None
+        return cls([m.entry for m in matches], spans, scores)
 
 
 class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -74,6 +81,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         "paper-list--tags",
         "paper-list--match",
         "paper-list--selected",
+        "paper-list--score",
         "paper-list--empty",
     }
 
@@ -90,6 +98,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         & > .paper-list--tags { color: $secondary; }
         & > .paper-list--match { color: $accent; text-style: bold underline; }
         & > .paper-list--selected { color: $success; }
+        & > .paper-list--score { color: $text-muted; }
         & > .paper-list--empty { color: $text-muted; text-style: italic; }
     }
     """
@@ -149,6 +158,11 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
     @property
     def entries(self) -> Sequence[Entry]:
         return self._rows.entries
+
+    @property
+    def scores(self) -> dict[str, float]:
+        """Similarity scores of the rows ("more like this"); empty for a plain filter."""
+        return self._rows.scores
 
     def __len__(self) -> int:
         return len(self._rows.entries)
@@ -230,6 +244,15 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         if row is not None:
             self.refresh_line(row)
 
+    def select_shown(self, selected: bool = True) -> None:
+        """Select (or unselect) every listed paper."""
+        ids = self._rows.row_of.keys()
+        if selected:
+            self.selected.update(ids)
+        else:
+            self.selected.difference_update(ids)
+        self.refresh()
+
     def clear_selection(self) -> None:
         self.selected.clear()
         self.refresh()
@@ -294,12 +317,23 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         text = Text(style=base, no_wrap=True, end="")
         text.append_text(self._prefix(entry))
         tags = self._tags_text(entry, width, is_cursor)
-        title_width = max(0, width - PREFIX_WIDTH - (tags.cell_len + 1 if tags else 0))
+        score = self._score_text(entry, is_cursor)
+        suffix = (tags.cell_len + 1 if tags else 0) + (score.cell_len if score else 0)
+        title_width = max(0, width - PREFIX_WIDTH - suffix)
         text.append_text(self._title_text(entry, title_width, is_cursor))
         if tags:
             text.append(" ")
             text.append_text(tags)
+        if score:
+            text.append_text(score)
         return self._to_strip(text, width, base)
+
+    def _score_text(self, entry: Entry, is_cursor: bool) -> Text | None:
+        score = self._rows.scores.get(entry.id)
+        if score is None:
+            return None
+        style = Style() if is_cursor else self._style("paper-list--score")
+        return Text(f" {score:3.0f}%", style=style)
 
     def _prefix(self, entry: Entry) -> Text:
         shelf = entry.shelf
