@@ -4,6 +4,7 @@ bulk changes, read-and-next, saved filters, sorting, statistics and "more like t
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 from rich.console import Console
@@ -541,3 +542,25 @@ async def test_like_ignores_the_sort_order_and_a_bad_id_says_so(seed_library):
         await pilot.press("slash", "ctrl+u", *"like:zzzzzzzz", "enter")
         await settle(app, pilot)
         assert "zzzzzzzz" in counts_line(app)  # the problem is shown where the counts were
+
+
+async def test_a_slow_more_like_this_says_it_is_working(seed_library, monkeypatch, wait_for):
+    release = threading.Event()
+    similar = Library.similar
+
+    def slow_similar(self, pid, limit=20):
+        release.wait(timeout=30)  # held until the toast has been seen
+        return similar(self, pid, limit)
+
+    monkeypatch.setattr(Library, "similar", slow_similar)
+    app = open_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        title = main_screen(app).current.paper.title
+        await pilot.press("m")
+        try:
+            await wait_for(pilot, lambda: any(t.startswith("Finding papers like «") for t in toasts(app)), what="toast")
+        finally:
+            release.set()
+        assert title[:20] in toasts(app)[-1]
+        await settle(app, pilot)
+        assert main_screen(app).papers.scores
