@@ -77,6 +77,18 @@ def _describe(read, starred, added, removed, notes) -> str:
     return ", ".join(p for p in parts if p) or "no change"
 
 
+def _cleaned(item: ImportedPaper) -> ImportedPaper:
+    """Outside text, whoever hands it in: no escapes or controls (importers clean already; the
+    ASCII fast path makes the second pass cheap)."""
+    return replace(
+        item,
+        title=clean_line(item.title),
+        abstract=clean_line(item.abstract),
+        links=tuple(link for link in map(clean_line, item.links) if link),
+        listed=clean_line(item.listed),
+    )
+
+
 class Library:
     """Open with `Library.open(directory)`; every method that changes something is durable on return."""
 
@@ -425,7 +437,7 @@ class Library:
     def import_papers(self, imported: list[ImportedPaper], source: str) -> ImportResult:
         """Add papers new to the library, refresh the text of known ones; one write each file."""
         source = clean_line(source)  # a file name is outside text too
-        unique = {paper_id(p.title): p for p in imported}
+        unique = {paper_id(p.title): p for p in map(_cleaned, imported) if p.title}
         with self._lock:
             self._sync()
             added = [pid for pid in unique if pid not in self._entries]

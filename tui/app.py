@@ -3,10 +3,13 @@ the main screen holds the session's state and does the work."""
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Iterable
 from functools import partial
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from storage.library import Library
@@ -23,6 +26,7 @@ class PapershelfApp(App[None]):
 
     TITLE = "papershelf"
     CSS_PATH = "app.tcss"
+    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="quit-ctrl-c")]
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -32,6 +36,7 @@ class PapershelfApp(App[None]):
         return MainScreen(self.library)
 
     def on_mount(self) -> None:
+        self._save_on_signals()
         theme = self.library.get_setting(THEME_SETTING, DEFAULT_THEME)
         self.theme = theme if theme in self.available_themes else DEFAULT_THEME
         if not len(self.library):
@@ -56,10 +61,23 @@ class PapershelfApp(App[None]):
         yield SystemCommand("Save and quit", "keys: q, ctrl+q", self.action_quit)
 
     async def action_quit(self) -> None:
+        self.save_and_exit()
+
+    def save_and_exit(self) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.save_state()
         self.exit()
+
+    def _save_on_signals(self) -> None:
+        """The terminal closed (SIGHUP), a kill (SIGTERM) or an interrupt: save the note being
+        typed and the cursor, then quit, as `q` would."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+            try:
+                loop.add_signal_handler(signum, self.save_and_exit)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread / no such signal
+                pass
 
 
 def _binding_commands(screen: MainScreen) -> Iterable[SystemCommand]:
