@@ -38,6 +38,8 @@ SCENES: dict[str, tuple[tuple[int, int], tuple[str, ...], bool]] = {
     "filter": ((120, 36), ("slash", *"critique", "enter"), False),
     "help": ((120, 36), ("question_mark",), False),
     "narrow": ((80, 24), (), False),
+    "export": ((120, 36), ("e",), False),
+    "stats": ((100, 30), ("I",), False),
     "welcome": ((100, 30), (), True),
 }
 
