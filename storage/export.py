@@ -47,7 +47,7 @@ def _now(now: datetime | None) -> datetime:
     return now if now is not None else datetime.now().astimezone()
 
 
-def _first_web_link(entry: Entry) -> str:
+def first_web_link(entry: Entry) -> str:
     """The first http(s) link of the paper, or "": other schemes are never exported as links."""
     for link in entry.paper.links:
         parts = urlsplit(link.strip())
@@ -94,7 +94,7 @@ def one_line(text: str) -> str:
 
 def _md_title(entry: Entry) -> str:
     title = md_escape(one_line(entry.paper.title)) or "(untitled)"
-    link = _first_web_link(entry)
+    link = first_web_link(entry)
     return f"[{title}]({md_url(link)})" if link else title
 
 
@@ -232,7 +232,7 @@ def _urldate(first_seen: str) -> str:
 
 def _bib_fields(entry: Entry) -> list[Field]:
     paper, shelf = entry.paper, entry.shelf
-    url = _first_web_link(entry)
+    url = first_web_link(entry)
     values = [
         ("title", bib_title(paper.title)),
         ("abstract", bib_escape(paper.abstract)),

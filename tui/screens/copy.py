@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -13,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from storage.export import md_escape, md_url, one_line, to_bibtex
+from storage.export import first_web_link, md_escape, md_url, one_line, to_bibtex
 from storage.models import Entry
 from tui.clipboard import copied_message, copy_text
 
@@ -28,15 +27,6 @@ class CopyChoice:
     name: str
     text: str
     why_not: str = ""
-
-
-def first_web_link(entry: Entry) -> str:
-    """The paper's first http(s) link, as the Markdown export links it; "" if none."""
-    for link in entry.paper.links:
-        parts = urlsplit(link.strip())
-        if parts.scheme.lower() in ("http", "https") and parts.netloc:
-            return link.strip()
-    return ""
 
 
 def markdown_link(entry: Entry) -> str:
