@@ -59,6 +59,7 @@ class MainScreen(TriageActions, Screen):
         self._saved_cursor: str | None = library.get_setting(CURSOR_SETTING)
         self._watcher = LibraryWatcher(library)
         self._counts: Counts | None = None
+        self._showed_no_paper = True
 
     def compose(self) -> ComposeResult:
         # Kept as attributes: they are still needed in on_unmount, after the DOM is gone.
@@ -165,7 +166,11 @@ class MainScreen(TriageActions, Screen):
     def _highlighted(self, event: PaperList.Highlighted) -> None:
         self.detail.show(event.entry)
         self.notes.load(event.entry)
-        self.refresh_bindings()
+        if (event.entry is None) != self._showed_no_paper:
+            # Paper actions turn on or off; refreshing bindings rebuilds the footer, so not
+            # on every cursor move.
+            self._showed_no_paper = event.entry is None
+            self.refresh_bindings()
         self._schedule_cursor_save()
 
     @on(NotesEditor.Saved)

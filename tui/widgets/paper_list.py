@@ -122,6 +122,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         self._announced: str | None = None
         self._strip_cache: LRUCache[tuple, Strip] = LRUCache(512)
         self._styles: dict[str, Style] = {}
+        self._base_style: Style | None = None
         self.selected: set[str] = set()
         self.empty_message = empty_message
 
@@ -282,9 +283,11 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
         self._strip_cache.clear()
         self._styles.clear()
+        self._base_style = None
 
     def _restyle(self) -> None:
         self._strip_cache.clear()
+        self._base_style = None
         self.refresh()
 
     # --- rendering ------------------------------------------------------------------------
@@ -295,7 +298,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         if not self._rows.entries:
             return self._render_empty(y, width)
         if row >= len(self._rows.entries):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base)
         entry = self._rows.entries[row]
         key = (entry, row == self._cursor, entry.id in self.selected, width, self.has_focus)
         strip = self._strip_cache.get(key)
@@ -306,12 +309,19 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _render_empty(self, y: int, width: int) -> Strip:
         if y != 0:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base)
         text = Text(f" {self.empty_message}", style=self._style("paper-list--empty"))
-        return self._to_strip(text, width, self.rich_style)
+        return self._to_strip(text, width, self._base)
+
+    @property
+    def _base(self) -> Style:
+        """`rich_style`, kept: it walks the ancestors, and every row needs it."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
 
     def _render_row(self, entry: Entry, is_cursor: bool, width: int) -> Strip:
-        base = self.rich_style
+        base = self._base
         if is_cursor:
             base = base + self.get_component_rich_style("paper-list--cursor", partial=True)
         text = Text(style=base, no_wrap=True, end="")
