@@ -1,7 +1,7 @@
 """Checking a library without opening it, and restoring its annotations from a backup.
 
 `papershelf doctor` has to work on exactly the libraries that `Library.open` refuses, so it
-reads the two files itself and never goes through Library. It writes nothing unless asked to
+reads the files itself and never goes through Library. It writes nothing unless asked to
 restore. Problems make a library unhealthy; warnings (annotations of papers that are not in
 the catalogue, leftover temp files) are reported but harmless: an orphaned annotation comes
 back if its paper is imported again, and temp files are removed at the next start.
@@ -25,13 +25,15 @@ import orjson
 from . import backups, paths
 from .errors import LibraryWriteError, PapershelfError
 from .ids import doc_id, paper_id
-from .library import META, PAPERS, SCHEMA_VERSION, SETTINGS, SHELVES
+from .library import ABSTRACTS, META, PAPERS, SCHEMA_VERSION, SETTINGS, SHELVES
 from .locking import LibraryLock
 from .models import Shelf
 from .journal import discard, replay_onto
 from .tinystore import atomic_write_bytes
 
-EXPECTED_TABLES = {paths.CATALOGUE: {META, PAPERS}, paths.ANNOTATIONS: {META, SHELVES, SETTINGS}}
+EXPECTED_TABLES = {paths.CATALOGUE: {META, PAPERS}, paths.ANNOTATIONS: {META, SHELVES, SETTINGS},
+                   paths.ABSTRACTS: {META, ABSTRACTS}}  # fmt: skip
+ABSTRACT_FIELDS = {"abstract": str}
 PAPER_FIELDS = {"title": str, "abstract": str, "links": list, "listed": str, "first_seen": str,
                 "position": int, "source": str}  # fmt: skip
 SHELF_FIELDS = {"read": bool, "starred": bool, "tags": list, "notes": str, "read_at": str, "updated": str}
@@ -98,9 +100,10 @@ class Report:
         advice = []
         if paths.ANNOTATIONS in damaged and self.backups:
             advice.append("restore the annotations with: papershelf doctor --restore NAME")
-        if paths.CATALOGUE in damaged:
-            advice.append(f"{paths.CATALOGUE} has no backups: move it aside and import your pages again "
-                          "(annotations re-attach to papers by title)")  # fmt: skip
+        for name in (paths.CATALOGUE, paths.ABSTRACTS):
+            if name in damaged:
+                advice.append(f"{name} has no backups: move it aside and import your pages again "
+                              "(annotations re-attach to papers by title)")  # fmt: skip
         return advice
 
 
@@ -133,11 +136,13 @@ def check(directory: str | Path) -> Report:
     catalogue = _checked_file(folder / paths.CATALOGUE, check_catalogue)
     ids = catalogue.ids if catalogue.readable else None
     annotations = _checked_file(folder / paths.ANNOTATIONS, lambda data: check_annotations(data, ids))
-    findings = [*catalogue.findings, *annotations.findings, *_leftover_temp_files(folder)]
-    summaries = [f"{paths.CATALOGUE}: {plural(len(catalogue.ids), 'paper')}",
-                 f"{paths.ANNOTATIONS}: {plural(annotations.annotated, 'annotated paper')}"]  # fmt: skip
+    abstracts = _checked_file(folder / paths.ABSTRACTS, lambda data: check_abstracts(data, ids))
+    findings = [*catalogue.findings, *annotations.findings, *abstracts.findings, *_leftover_temp_files(folder)]
+    summaries = {paths.CATALOGUE: f"{paths.CATALOGUE}: {plural(len(catalogue.ids), 'paper')}",
+                 paths.ANNOTATIONS: f"{paths.ANNOTATIONS}: {plural(annotations.annotated, 'annotated paper')}",
+                 paths.ABSTRACTS: f"{paths.ABSTRACTS}: {plural(len(abstracts.ids), 'abstract')}"}  # fmt: skip
     unhealthy = {f.file for f in findings if f.serious}
-    fine = [line for line, name in zip(summaries, (paths.CATALOGUE, paths.ANNOTATIONS)) if name not in unhealthy]
+    fine = [line for name, line in summaries.items() if name not in unhealthy]
     return Report(folder, tuple(findings), tuple(fine), tuple(list_backups(folder)))
 
 
@@ -257,6 +262,23 @@ def check_annotations(data: dict[str, Any], catalogue_ids: set[str] | None) -> _
         if catalogue_ids is not None and doc["id"] not in catalogue_ids:
             findings.append(Finding(name, f"annotation of paper {doc['id']} is orphaned (not in the catalogue)", False))
     return _Checked(findings, seen, annotated)
+
+
+def check_abstracts(data: dict[str, Any], catalogue_ids: set[str] | None) -> _Checked:
+    """Abstract records well-formed; with `catalogue_ids`, those of no paper are reported
+    (harmless: left by an import that was killed before it wrote the catalogue)."""
+    name = paths.ABSTRACTS
+    findings = _schema_findings(name, data)
+    seen: set[str] = set()
+    for key, doc in data.get(ABSTRACTS, {}).items():
+        problems = _type_problems(doc, ABSTRACT_FIELDS) or _key_problems(key, doc["id"])
+        findings += [Finding(name, f"abstracts record {key!r}: {p}") for p in problems]
+        if problems:
+            continue
+        seen.add(doc["id"])
+        if catalogue_ids is not None and doc["id"] not in catalogue_ids:
+            findings.append(Finding(name, f"abstract of paper {doc['id']} belongs to no paper in the catalogue", False))
+    return _Checked(findings, seen)
 
 
 def _leftover_temp_files(folder: Path) -> list[Finding]:

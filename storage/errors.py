@@ -36,7 +36,7 @@ class DamagedLibraryError(PapershelfError):
         self.path = path
         self.problem = problem
         self.backup = backup
-        if path.name == "catalogue.json":
+        if path.name in ("catalogue.json", "abstracts.json"):
             advice = "; move it aside and import your pages again (papershelf doctor explains)"
         elif backup:
             advice = f"; the newest backup is {backup} (papershelf doctor --restore {backup.name})"

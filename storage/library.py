@@ -1,8 +1,9 @@
 """The library: the one object the CLI and the UI talk to.
 
-A library is a directory holding two TinyDB files: the catalogue (papers: big, rarely
-written) and the annotations (read/starred/tags/notes and settings: small, written on every
-keystroke that changes something). Each read-modify-write holds the library lock and starts
+A library is a directory holding three TinyDB files: the catalogue (papers without their
+abstracts: small enough to read before the first screen), the abstracts (big, rarely written;
+the UI reads them after its first paint) and the annotations (read/starred/tags/notes and
+settings: small, written on every keystroke that changes something). Each read-modify-write holds the library lock and starts
 from what is on disk now, so several processes can share one library without losing changes.
 Everything is also kept in memory (ordered entries and a search index) for instant queries.
 """
@@ -30,8 +31,9 @@ from .models import BLANK_SHELF, Entry, ImportedPaper, Paper, Shelf, normalise_t
 from .text import clean_line
 from .tinystore import AtomicJSONStorage, gc_paused
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: abstracts moved from the catalogue into abstracts.json
 PAPERS, SHELVES, SETTINGS, META = "papers", "shelves", "settings", "meta"
+ABSTRACTS = "abstracts"
 LAST_COMMAND = "last_command"
 
 
@@ -97,6 +99,9 @@ class Library:
         hint = partial(backups.newest_sound_backup, directory)  # looked up when a file is found damaged
         self._catalogue = TinyDB(directory / paths.CATALOGUE, storage=AtomicJSONStorage, backup_hint=hint)
         self._annotations = TinyDB(directory / paths.ANNOTATIONS, storage=JournaledStorage, backup_hint=hint)
+        self._abstracts = TinyDB(directory / paths.ABSTRACTS, storage=AtomicJSONStorage)
+        self._abstracts_in = threading.Event()  # set once every entry holds its abstract
+        self._abstracts_loading = threading.Lock()
         from .locking import LibraryLock
 
         self._lock = LibraryLock(directory / paths.LOCK)
@@ -110,7 +115,10 @@ class Library:
         self.history = History()
 
     @classmethod
-    def open(cls, directory: str | Path | None = None) -> Library:
+    def open(cls, directory: str | Path | None = None, *, abstracts_later: bool = False) -> Library:
+        """Open (or create) the library in `directory`. With `abstracts_later` the abstracts are
+        not read yet (entries hold "" until `wait_for_abstracts` or `load_abstracts_in_background`):
+        the UI paints its first screen before reading the biggest file."""
         folder = paths.library_dir(directory)
         if folder.exists() and not folder.is_dir():
             raise PapershelfError(f"{folder}: is not a directory (a library is a directory)")
@@ -118,7 +126,8 @@ class Library:
         library = cls(folder)
         with library._lock, gc_paused():
             library._remove_stray_temp_files()
-            library._load_catalogue()
+            library._load_catalogue(with_abstracts=not abstracts_later)
+            library._upgrade_catalogue()  # after the load: a damaged file is refused, not rewritten
             library._load_annotations()
         gc.freeze()  # the loaded records live as long as the app: keep them out of later GC scans
         return library
@@ -129,7 +138,8 @@ class Library:
         return len(self._entries)
 
     def entries(self) -> list[Entry]:
-        """All entries in page order."""
+        """All entries in page order (opened with `abstracts_later`: maybe without abstracts
+        yet; `wait_for_abstracts` first where they matter)."""
         return list(self._entries.values())
 
     def entry(self, pid: str) -> Entry:
@@ -159,6 +169,7 @@ class Library:
     @property
     def index(self):
         """The search index over the entries, built on first use (any thread) and kept in sync."""
+        self.wait_for_abstracts()  # first: it takes the index lock itself
         with self._index_lock:
             if self._index is None:
                 from .query import SearchIndex
@@ -175,6 +186,7 @@ class Library:
         from .similar import SimilarityIndex
 
         pid = self.resolve(pid)
+        self.wait_for_abstracts()
         papers = tuple(e.paper for e in self._entries.values())
         if self._similar is None or self._similar[0] != papers:
             self._similar = (papers, SimilarityIndex(list(self._entries.values())))
@@ -209,11 +221,13 @@ class Library:
             for stray in folder.glob(".*.json.*.tmp"):
                 stray.unlink(missing_ok=True)
 
-    def _load_catalogue(self) -> None:
+    def _load_catalogue(self, with_abstracts: bool = True) -> None:
+        self.wait_for_abstracts_loader()
         storage = self._catalogue.storage
         data = storage.read() or {}
         self._check_schema(data, storage)
-        papers = [self._paper_from(doc, key) for key, doc in data.get(PAPERS, {}).items()]
+        texts = self._read_abstracts() if with_abstracts else {}
+        papers = [self._paper_from(doc, key, texts.get(key)) for key, doc in data.get(PAPERS, {}).items()]
         try:
             papers.sort(key=lambda p: p.position)
         except TypeError:
@@ -222,6 +236,78 @@ class Library:
         with self._index_lock:
             self._entries = {p.id: Entry(p, old[p.id].shelf if p.id in old else BLANK_SHELF) for p in papers}
             self._index = None
+            if with_abstracts:
+                self._abstracts_in.set()
+            else:
+                self._abstracts_in.clear()
+
+    # -- abstracts ---------------------------------------------------------------------------
+
+    @property
+    def abstracts_loaded(self) -> bool:
+        return self._abstracts_in.is_set()
+
+    def wait_for_abstracts(self) -> None:
+        """Make sure every entry holds its abstract: read them now unless a loader is at it."""
+        if self._abstracts_in.is_set():
+            return
+        with self._abstracts_loading:
+            if not self._abstracts_in.is_set():
+                self._merge_abstracts(self._read_abstracts())
+
+    def wait_for_abstracts_loader(self) -> None:
+        """Wait for a background load in progress (if any) to finish."""
+        with self._abstracts_loading:
+            pass
+
+    def load_abstracts_in_background(self, done: Callable[[PapershelfError | None], None]) -> None:
+        """Read the abstracts in a thread; `done(None)` then, or `done(error)` if the file is
+        damaged (entries keep "" and every write that needs the abstracts refuses)."""
+
+        def load() -> None:
+            try:
+                self.wait_for_abstracts()
+            except PapershelfError as error:
+                done(error)
+            else:
+                done(None)
+
+        threading.Thread(target=load, name="papershelf-abstracts", daemon=True).start()
+
+    def _read_abstracts(self) -> dict[str, str]:
+        """Doc key -> abstract, from abstracts.json; the parsed file is not kept (memory)."""
+        storage = self._abstracts.storage
+        with gc_paused():
+            data = storage.read() or {}
+            self._check_schema(data, storage)
+            texts = {}
+            for key, doc in data.get(ABSTRACTS, {}).items():
+                text = doc.get("abstract") if isinstance(doc, dict) else None
+                if type(text) is not str:  # noqa: E721
+                    raise DamagedLibraryError(storage.path, f"abstract record {key} is malformed")
+                texts[key] = text
+        storage.close()
+        return texts
+
+    def _merge_abstracts(self, texts: dict[str, str]) -> None:
+        with self._index_lock:
+            self._entries = {
+                pid: Entry(e.paper.with_abstract(texts[key]), e.shelf) if (key := str(doc_id(pid))) in texts else e
+                for pid, e in self._entries.items()
+            }
+            self._index = None
+            self._abstracts_in.set()
+
+    def _upgrade_catalogue(self) -> None:
+        """Schema 1 kept abstracts inside the catalogue: move them to abstracts.json (written
+        first: a crash in between leaves them in both files, and both agree)."""
+        data = self._catalogue.storage.read() or {}
+        papers = data.get(PAPERS, {})
+        inline = {k: doc for k, doc in papers.items() if isinstance(doc, dict) and "abstract" in doc}
+        if not inline:
+            return
+        self._check_schema(data, self._catalogue.storage)
+        self._write_docs(self._catalogue, PAPERS, inline)
 
     def _load_annotations(self) -> None:
         storage = self._annotations.storage
@@ -244,9 +330,9 @@ class Library:
                 self._set_entry(Entry(entries[pid].paper, shelf))
         self._annotated = set(shelves)
 
-    def _paper_from(self, doc: Any, key: str) -> Paper:
+    def _paper_from(self, doc: Any, key: str, abstract: str | None) -> Paper:
         try:
-            return Paper.from_doc(doc)
+            return Paper.from_doc(doc, abstract)
         except (KeyError, TypeError, ValueError, AttributeError):
             storage = self._catalogue.storage
             raise DamagedLibraryError(storage.path, f"paper record {key} is malformed", storage.backup_hint) from None
@@ -342,8 +428,9 @@ class Library:
         stamped = {pid: replace(s, updated=stamp) for pid, s in shelves.items()}
         docs = {doc_id(pid): s.to_doc(pid) for pid, s in stamped.items()}
         self._write_docs(self._annotations, SHELVES, docs)
-        for pid, shelf in stamped.items():
-            self._set_entry(Entry(self._entries[pid].paper, shelf))
+        with self._index_lock:  # the abstracts may be merging in from another thread
+            for pid, shelf in stamped.items():
+                self._set_entry(Entry(self._entries[pid].paper, shelf))
         self._annotated.update(stamped)
 
     def _set_entry(self, entry: Entry) -> None:
@@ -362,15 +449,38 @@ class Library:
         a single journal append)."""
         if db is self._annotations:
             self._append_annotations(table, docs, remove)
-            return
-        data = db.storage.read() or {}
-        data.setdefault(META, {"1": {"schema": SCHEMA_VERSION}})
-        rows = data.setdefault(table, {})
+        elif db is self._catalogue:
+            self._write_papers(docs, remove)
+        else:
+            self._rewrite_table(db, table, docs, remove)
+
+    def _write_papers(self, docs: dict[int, dict], remove: Iterable[int]) -> None:
+        """Paper records go to two files: abstracts first, then the catalogue, which decides
+        what the library holds. If the catalogue cannot be written the abstracts are put back."""
+        remove = list(remove)
+        self.wait_for_abstracts()  # a damaged abstracts file refuses the write here
+        texts = {key: {"id": doc["id"], "abstract": doc.get("abstract", "")} for key, doc in docs.items()}
+        undo = self._rewrite_table(self._abstracts, ABSTRACTS, texts, remove)
+        try:
+            metadata = {key: {k: v for k, v in doc.items() if k != "abstract"} for key, doc in docs.items()}
+            self._rewrite_table(self._catalogue, PAPERS, metadata, remove)
+        except BaseException:
+            self._abstracts.storage.write(undo)
+            raise
+        finally:
+            self._abstracts.storage.close()  # the big parsed file is not kept in memory
+
+    @staticmethod
+    def _rewrite_table(db: TinyDB, table: str, docs: dict[int, dict], remove: Iterable[int]) -> dict:
+        """Upsert and remove rows of one table in one atomic write; returns the file's old data."""
+        old = db.storage.read() or {}
+        rows = dict(old.get(table, {}))
         for key in remove:
             rows.pop(str(key), None)
         for key, doc in docs.items():
             rows[str(key)] = doc
-        db.storage.write(data)
+        db.storage.write({**old, META: {"1": {"schema": SCHEMA_VERSION}}, table: rows})
+        return old
 
     def _append_annotations(self, table: str, docs: dict[int, dict], remove: Iterable[int]) -> None:
         storage = self._annotations.storage
@@ -455,6 +565,7 @@ class Library:
 
     def _merged_papers(self, unique: dict[str, ImportedPaper], source: str) -> list[Paper]:
         """New Paper records for papers that are new or whose text changed."""
+        self.wait_for_abstracts()
         stamp = now_iso()
         position = max((e.paper.position for e in self._entries.values()), default=0)
         out = []
@@ -516,3 +627,4 @@ class Library:
             pass  # the journal stays: nothing is lost, the next close folds it
         self._catalogue.close()
         self._annotations.close()
+        self._abstracts.close()

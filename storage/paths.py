@@ -10,6 +10,7 @@ import platformdirs
 ENV_VAR = "PAPERSHELF_HOME"
 CATALOGUE = "catalogue.json"
 ANNOTATIONS = "annotations.json"
+ABSTRACTS = "abstracts.json"
 LOCK = ".lock"
 BACKUPS = "backups"
 

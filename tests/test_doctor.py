@@ -111,6 +111,12 @@ DAMAGE = {
         lambda p: _edit(p, lambda d: next(iter(d["shelves"].values())).update(id="zzz")),
         "is not 12 hex digits",
     ),
+    "abstracts not JSON": ("abstracts.json", lambda p: p.write_bytes(b'{"abstracts": '), "not valid JSON"),
+    "abstract not a string": (
+        "abstracts.json",
+        lambda p: _edit(p, lambda d: next(iter(d["abstracts"].values())).update(abstract=["x"])),
+        "abstract should be a string",
+    ),
     "settings not an object": (
         "annotations.json",
         lambda p: _edit(p, lambda d: d.update(settings={"1": [1]})),

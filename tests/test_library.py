@@ -222,3 +222,79 @@ def test_index_built_in_another_thread_misses_no_toggle(lib):
     lib.set_read(ids)
     builder.join()
     assert len(lib.search("is:read")) == len(ids)
+
+
+# --- abstracts in their own file (schema 2) -------------------------------------------------
+
+
+def _tables(path):
+    return json.loads(path.read_text())
+
+
+def test_abstracts_live_in_their_own_file(seed_library):
+    folder = seed_library.directory
+    catalogue, abstracts = _tables(folder / "catalogue.json"), _tables(folder / "abstracts.json")
+    assert not any("abstract" in doc for doc in catalogue["papers"].values())
+    assert catalogue["meta"]["1"]["schema"] == abstracts["meta"]["1"]["schema"] == 2
+    assert abstracts["abstracts"].keys() == catalogue["papers"].keys()
+    assert Library.open(folder).entries() == seed_library.entries()
+    assert sum(bool(e.paper.abstract) for e in seed_library.entries()) >= 70
+
+
+def test_a_schema_1_library_is_upgraded_in_place(seed_library):
+    """Schema 1 kept abstracts inside catalogue.json; opening moves them out, losing nothing."""
+    folder, before = seed_library.directory, seed_library.entries()
+    old = {"meta": {"1": {"schema": 1}}, "papers": {str(int(e.id, 16)): e.paper.to_doc() for e in before}}
+    (folder / "catalogue.json").write_text(json.dumps(old))
+    (folder / "abstracts.json").unlink()
+    assert Library.open(folder).entries() == before
+    catalogue = _tables(folder / "catalogue.json")
+    assert catalogue["meta"]["1"]["schema"] == 2
+    assert not any("abstract" in doc for doc in catalogue["papers"].values())
+    assert len(_tables(folder / "abstracts.json")["abstracts"]) == len(before)
+
+
+def test_abstracts_later_paints_first_and_fills_in_on_demand(seed_library):
+    full = seed_library.entries()
+    lazy = Library.open(seed_library.directory, abstracts_later=True)
+    assert not lazy.abstracts_loaded
+    assert [e.paper.title for e in lazy.entries()] == [e.paper.title for e in full]
+    assert all(e.paper.abstract == "" for e in lazy.entries())
+    only_in_abstracts = "combinatorial"  # a word of the seed page that is in no title
+    assert not any(only_in_abstracts in e.paper.title.lower() for e in full)
+    found = {m.entry.id for m in lazy.search(only_in_abstracts)}  # the search waits for the abstracts
+    assert found and found == {e.id for e in full if only_in_abstracts in e.paper.abstract.lower()}
+    assert lazy.abstracts_loaded and lazy.entries() == full
+
+
+def test_background_load_reports_back_and_keeps_changes_made_meanwhile(seed_library):
+    import threading
+
+    pid = seed_library.entries()[3].id
+    lazy = Library.open(seed_library.directory, abstracts_later=True)
+    lazy.set_starred([pid])  # before the abstracts are in
+    finished: list = []
+    done = threading.Event()
+    lazy.load_abstracts_in_background(lambda error: (finished.append(error), done.set()))
+    assert done.wait(timeout=30)
+    assert finished == [None] and lazy.abstracts_loaded
+    entry = lazy.entry(pid)
+    assert entry.shelf.starred and entry.paper.abstract == seed_library.entry(pid).paper.abstract
+
+
+def test_a_damaged_abstracts_file_is_refused_and_left_untouched(seed_library):
+    import threading
+
+    path = seed_library.directory / "abstracts.json"
+    path.write_bytes(b'{"abstracts": {"1": {"id": "x", "abstract": 5}}}')
+    damaged = path.read_bytes()
+    with pytest.raises(DamagedLibraryError, match=r"abstracts\.json: abstract record 1 is malformed"):
+        Library.open(seed_library.directory)
+    lazy = Library.open(seed_library.directory, abstracts_later=True)
+    errors: list = []
+    done = threading.Event()
+    lazy.load_abstracts_in_background(lambda error: (errors.append(error), done.set()))
+    assert done.wait(timeout=30) and isinstance(errors[0], DamagedLibraryError)
+    with pytest.raises(DamagedLibraryError, match="abstracts.json"):
+        lazy.import_papers(papers(2, "Fresh"), "more.txt")
+    assert path.read_bytes() == damaged and len(Library.open(seed_library.directory, abstracts_later=True)) == 78
