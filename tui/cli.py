@@ -122,7 +122,8 @@ def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
         return commands.demo(args.papers)
     if args.command == "doctor":  # must work on a library that cannot be opened
         return commands.doctor(args.library, args.restore)
-    library = commands.open_library(args.library)
+    # The TUI paints its first screen before reading the abstracts (the biggest file).
+    library = commands.open_library(args.library, abstracts_later=args.command is None)
     handler = {
         None: lambda: commands.open_tui(library, files),
         "import": lambda: commands.import_files(library, args.files),

@@ -18,8 +18,8 @@ from storage.library import ImportResult, Library
 from storage.models import Entry
 
 
-def open_library(directory: str | None) -> Library:
-    return Library.open(directory)
+def open_library(directory: str | None, abstracts_later: bool = False) -> Library:
+    return Library.open(directory, abstracts_later=abstracts_later)
 
 
 def open_tui(library: Library, files: list[str]) -> int:

@@ -83,6 +83,7 @@ def export_scopes(main: MainScreen) -> list[ExportScope]:
 
 def _in_order(library: Library, ids: Sequence[str]) -> list[Entry]:
     """The listed papers as the library holds them now (a note typed a moment ago included)."""
+    library.wait_for_abstracts()
     newest = {entry.id: entry for entry in library.entries()}
     return [newest[pid] for pid in ids if pid in newest]
 
@@ -90,6 +91,7 @@ def _in_order(library: Library, ids: Sequence[str]) -> list[Entry]:
 def _all_in_order(library: Library, order: Sequence[str], keep: Callable[[Entry], bool]) -> list[Entry]:
     """The papers `keep` accepts, in `order` (the list as sorted on screen) where that holds
     every paper, else in the library's own order."""
+    library.wait_for_abstracts()
     entries = list(library.entries())
     if len(order) == len(entries):
         newest = {entry.id: entry for entry in entries}

@@ -84,6 +84,7 @@ class MainScreen(TriageActions, Screen):
     # --- life cycle -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.detail.abstracts_pending = not self.library.abstracts_loaded
         self.papers.set_entries(self.library.entries())
         if self._saved_cursor:
             self.papers.move_to_paper(self._saved_cursor)
@@ -91,6 +92,23 @@ class MainScreen(TriageActions, Screen):
         self._show_counts()
         self.restore_sort()
         self.set_interval(POLL_INTERVAL, self.poll_library, name="poll-library")
+        if not self.library.abstracts_loaded:  # read them once the first screen is painted
+            self.call_after_refresh(self.library.load_abstracts_in_background, self._abstracts_loaded_elsewhere)
+
+    def _abstracts_loaded_elsewhere(self, error: PapershelfError | None) -> None:
+        """Called from the loading thread."""
+        try:
+            self.app.call_from_thread(self._abstracts_arrived, error)
+        except RuntimeError:
+            pass  # the app quit before they were in
+
+    def _abstracts_arrived(self, error: PapershelfError | None) -> None:
+        self.detail.abstracts_pending = False
+        if error is not None:
+            self.notify(str(error), title="Abstracts", severity="error", markup=False, timeout=30)
+        self._written.clear()  # the library's entries are newer still: they hold the abstracts
+        self.filter_bar.refilter()
+        self._reshow_current()
 
     def reload(self) -> None:
         """Show the library afresh (after an import from the welcome screen)."""
@@ -324,8 +342,14 @@ class MainScreen(TriageActions, Screen):
             self.notify(url, title="Opening", markup=False)
 
     def action_copy(self) -> None:
-        if (current := self.current) is not None:
-            self.app.push_screen(CopyChooser(current))
+        if (current := self.current) is None:
+            return
+        try:
+            self.library.wait_for_abstracts()  # a BibTeX entry carries the abstract
+            current = self.library.entry(current.id)
+        except PapershelfError:
+            pass  # copy what is known (the error was shown when the abstracts failed to load)
+        self.app.push_screen(CopyChooser(current))
 
     def action_export(self) -> None:
         self.notes.flush()

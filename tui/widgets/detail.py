@@ -45,6 +45,7 @@ class DetailView(VerticalScroll, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.entry: Entry | None = None
+        self.abstracts_pending = False  # the library is still reading the abstracts
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body", markup=False)
@@ -77,7 +78,8 @@ class DetailView(VerticalScroll, can_focus=True):
         if entry.paper.abstract:
             text.append(entry.paper.abstract)
         else:
-            text.append("No abstract.", style=self._style("detail--muted"))
+            missing = "Loading the abstract…" if self.abstracts_pending else "No abstract."
+            text.append(missing, style=self._style("detail--muted"))
         return text
 
     def _status(self, entry: Entry) -> Text:

@@ -1,0 +1,52 @@
+"""The app paints its first screen before it reads the abstracts, then fills them in."""
+
+from __future__ import annotations
+
+from storage.library import Library
+from tui.app import PapershelfApp
+from tui.screens.main import MainScreen
+
+SIZE = (120, 36)
+
+
+def _held_back(library: Library) -> list:
+    """Keep the background load from starting until the test lets it go."""
+    held: list = []
+    library.load_abstracts_in_background = held.append  # type: ignore[method-assign]
+    return held
+
+
+async def test_first_screen_before_the_abstracts_then_they_fill_in(seed_library, wait_for):
+    full = {e.id: e for e in seed_library.entries()}
+    lazy = Library.open(seed_library.directory, abstracts_later=True)
+    held = _held_back(lazy)
+    app = PapershelfApp(lazy)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await wait_for(pilot, lambda: held, what="the load to be asked for after the first paint")
+        assert len(screen.papers) == 78 and "Loading the abstract…" in screen.detail.describe(screen.current).plain
+        await pilot.press("s")  # a change made before the abstracts are in
+        await pilot.pause()
+        starred = screen.current.id
+        Library.load_abstracts_in_background(lazy, held[0])
+        await wait_for(pilot, lambda: screen.current.paper.abstract != "", what="the abstract to arrive")
+        assert screen.current.paper.abstract == full[starred].paper.abstract and screen.current.shelf.starred
+        assert all(e.paper.abstract == full[e.id].paper.abstract for e in screen.papers.entries)
+        await pilot.press("q")
+    assert Library.open(seed_library.directory).entry(starred).shelf.starred
+
+
+async def test_a_damaged_abstracts_file_is_reported_and_the_list_still_works(seed_library, wait_for):
+    path = seed_library.directory / "abstracts.json"
+    path.write_bytes(b"{broken")
+    app = PapershelfApp(Library.open(seed_library.directory, abstracts_later=True))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: any("abstracts.json" in str(n.message) for n in app._notifications),
+                       what="the error to be shown")  # fmt: skip
+        assert "No abstract." in screen.detail.describe(screen.current).plain
+        await pilot.press("j", "space")
+        await pilot.pause()
+        assert screen.current.shelf.read
+    assert path.read_bytes() == b"{broken"
