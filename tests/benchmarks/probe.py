@@ -1,8 +1,10 @@
 """Startup probe, run as its own process by the benchmark suite.
 
-`probe.py app LIBDIR` opens papershelf on LIBDIR headless and exits as soon as the main
-screen has painted its first rows; `probe.py bare` does the same for a bare Textual app (the
-floor). It prints one JSON line: wall-clock time of the paint and peak RSS.
+`probe.py app LIBDIR` opens papershelf on LIBDIR headless, as the command line does, and exits
+as soon as the main screen has painted its first rows; `probe.py bare` does the same for a bare
+Textual app (the floor). `probe.py memory LIBDIR` waits instead until the abstracts are in and
+the search index is built (the steady state a session lives in). Each prints one JSON line:
+wall-clock time of the paint and peak RSS.
 """
 
 from __future__ import annotations
@@ -23,8 +25,16 @@ def peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+PAINTED: list[float] = []
+
+
+def painted_then(exit_app) -> None:
+    PAINTED.append(time.time())
+    exit_app()
+
+
 def report() -> None:
-    print(json.dumps({"painted": time.time(), "peak_rss": peak_rss()}), flush=True)
+    print(json.dumps({"painted": PAINTED[0], "peak_rss": peak_rss()}), flush=True)
 
 
 def run_bare() -> None:
@@ -36,15 +46,15 @@ def run_bare() -> None:
             yield Static("hello")
 
         def on_mount(self) -> None:
-            self.call_after_refresh(self.exit)
+            self.call_after_refresh(painted_then, self.exit)
 
     Bare().run(headless=True, size=(120, 36))
     report()
 
 
-def run_app(directory: str) -> None:
-    from storage.library import Library
+def run_app(directory: str, steady: bool = False) -> None:
     from tui.app import PapershelfApp
+    from tui.commands import open_library
     from tui.widgets.paper_list import PaperList
 
     class Probe(PapershelfApp):
@@ -58,11 +68,21 @@ def run_app(directory: str) -> None:
             lists = self.screen.query(PaperList)
             if lists and len(lists.first()) > 0:
                 self._poll.stop()
-                self.call_after_refresh(self.exit)
+                if steady:
+                    self.run_worker(self._steady, thread=True)
+                else:
+                    self.call_after_refresh(painted_then, self.exit)
 
-    Probe(Library.open(directory)).run(headless=True, size=(120, 36))
+        def _steady(self) -> None:
+            self.screen.library.search("steady state")
+            self.call_from_thread(painted_then, self.exit)
+
+    Probe(open_library(directory, abstracts_later=True)).run(headless=True, size=(120, 36))
     report()
 
 
 if __name__ == "__main__":
-    run_bare() if sys.argv[1] == "bare" else run_app(sys.argv[2])
+    if sys.argv[1] == "bare":
+        run_bare()
+    else:
+        run_app(sys.argv[2], steady=sys.argv[1] == "memory")

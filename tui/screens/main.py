@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import DescendantBlur, DescendantFocus
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, TextArea
+from textual.widgets import Input, TextArea
 
 from storage.errors import PapershelfError
 from storage.library import Counts, Library
@@ -22,6 +22,7 @@ from tui.keys import MAIN_BINDINGS
 from tui.watch import LibraryWatcher
 from tui.widgets.detail import DetailView
 from tui.widgets.filter_bar import FilterBar
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.notes import NotesEditor
 from tui.widgets.paper_list import PaperList, PaperRows
 from tui.widgets.status import StatusLine
@@ -75,7 +76,7 @@ class MainScreen(TriageActions, Screen):
             with Vertical(id="side"):
                 yield self.detail
                 yield self.notes
-        yield Footer()
+        yield KeyBar()
 
     @property
     def current(self) -> Entry | None:

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from storage.errors import PapershelfError
 from storage.library import ImportResult, Library
 from tui.clipboard import read_clipboard
+from tui.widgets.key_bar import KeyBar
 
 POLL_INTERVAL = 2.0
 INTRO = (
@@ -63,7 +64,7 @@ class WelcomeScreen(Screen):
                 yield Button("Import file", id="welcome-import", variant="primary")
                 yield Button("Paste from clipboard (f2)", id="welcome-clipboard")
             yield Static("", id="welcome-error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#welcome-path", Input).focus()

@@ -1,0 +1,122 @@
+"""The key bar: the keys that work now, in one line at the bottom, each clickable.
+
+Textual's Footer mounts a widget per key and re-mounts them all whenever the bindings change
+(focus moves, the list becomes empty): ~100 ms at startup and a frame's worth on each change.
+This draws the same content as one line of text.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.screen import Screen
+from textual.widget import Widget
+
+ALWAYS_SHOWN = ("help", "quit")  # kept when the terminal is too narrow for every key
+GAP = " "
+
+
+class Key(NamedTuple):
+    key: str
+    display: str
+    description: str
+    action: str
+    enabled: bool
+
+
+class KeyBar(Widget):
+    """Shown bindings of the focused widget and its screen, then the command palette's key."""
+
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--description"}
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-foreground;
+        & > .key-bar--key { color: $footer-key-foreground; text-style: bold; }
+        & > .key-bar--description { color: $footer-description-foreground; }
+    }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._spans: list[tuple[int, int, str]] = []  # cell range -> key, for clicks
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        self.refresh()
+
+    def keys(self) -> list[Key]:
+        """One entry per shown action (an action bound to several keys shows its first)."""
+        found: dict[str, Key] = {}
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in found:
+                display = self.app.get_key_display(binding)
+                found[binding.action] = Key(binding.key, display, binding.description, binding.action, enabled)
+        return list(found.values())
+
+    def _palette_key(self) -> Key | None:
+        if not self.app.ENABLE_COMMAND_PALETTE:
+            return None
+        active = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+        if active is None:
+            return None
+        binding = active.binding
+        return Key(binding.key, self.app.get_key_display(binding), "palette", binding.action, active.enabled)
+
+    def _fitting(self, keys: list[Key], width: int) -> list[Key]:
+        """Drop keys from the right until the line fits, keeping help and quit."""
+        keys = list(keys)
+        while keys and sum(_width(k) for k in keys) > width:
+            droppable = [i for i, k in enumerate(keys) if k.action not in ALWAYS_SHOWN]
+            keys.pop(droppable[-1] if droppable else -1)
+        return keys
+
+    def render(self) -> Text:
+        width = self.size.width
+        palette = self._palette_key()
+        room = width - (_width(palette) + 1 if palette else 0)
+        keys = self._fitting(self.keys(), room)
+        text = Text(no_wrap=True, overflow="crop", end="")
+        self._spans = []
+        for key in keys:
+            self._append(text, key)
+        if palette and text.cell_len + _width(palette) < width:
+            text.append(" " * (width - text.cell_len - _width(palette)))
+            self._append(text, palette)
+        return text
+
+    def _append(self, text: Text, key: Key) -> None:
+        start = text.cell_len
+        dim = Style(dim=not key.enabled)
+        text.append(f" {key.display}", style=self._style("key-bar--key") + dim)
+        text.append(f" {key.description}{GAP}", style=self._style("key-bar--description") + dim)
+        self._spans.append((start, text.cell_len, key.key))
+
+    def _style(self, component: str) -> Style:
+        full = self.get_component_rich_style(component, partial=True)
+        return Style(color=full.color, bold=full.bold, italic=full.italic)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a key presses it."""
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                event.stop()
+                self.app.simulate_key(key)
+                return
+
+
+def _width(key: Key | None) -> int:
+    if key is None:
+        return 0
+    return len(f" {key.display} {key.description}{GAP}")
