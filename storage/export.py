@@ -15,14 +15,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-import bibtexparser
-from bibtexparser.middlewares import default_unparse_stack
-from bibtexparser.model import Entry as BibEntry
-from bibtexparser.model import Field
-
 from storage.models import Entry
+
+if TYPE_CHECKING:
+    from bibtexparser.model import Field
 
 FORMATS = ("md", "bib", "csv", "json")
 EXPORT_VERSION = 1
@@ -231,6 +230,8 @@ def _urldate(first_seen: str) -> str:
 
 
 def _bib_fields(entry: Entry) -> list[Field]:
+    from bibtexparser.model import Field
+
     paper, shelf = entry.paper, entry.shelf
     url = first_web_link(entry)
     values = [
@@ -247,6 +248,10 @@ def _bib_fields(entry: Entry) -> list[Field]:
 
 def to_bibtex(entries: Sequence[Entry]) -> str:
     """One `@misc` per paper, with stable unique keys and escaped fields."""
+    import bibtexparser  # imported here: it costs startup time, and only BibTeX needs it
+    from bibtexparser.middlewares import default_unparse_stack
+    from bibtexparser.model import Entry as BibEntry
+
     library = bibtexparser.Library()
     for entry, key in zip(entries, _unique_keys(entries)):
         library.add(BibEntry("misc", key, _bib_fields(entry)))

@@ -48,20 +48,23 @@ class Paper:
     @classmethod
     def from_doc(cls, doc: dict[str, Any], abstract: str | None = None) -> Paper:
         """From a record; `abstract` (from the abstracts file) wins over one stored inline
-        (libraries of schema 1 kept abstracts in the catalogue)."""
+        (libraries of schema 1 kept abstracts in the catalogue).
+
+        Exact type checks, written out because this runs 100,000 times before the first
+        screen: a wrong-shape file is refused at open, not met later as a crash in a list."""
         get = doc.get
+        pid, title, links = doc["id"], doc["title"], get("links") or ()
+        listed, first_seen, position, source = get("listed", ""), get("first_seen", ""), get("position", 0), get("source", "")
         if abstract is None:
             abstract = get("abstract", "")
-        paper = cls(doc["id"], doc["title"], abstract, tuple(get("links", ())), get("listed", ""),
-                    get("first_seen", ""), get("position", 0), get("source", ""))
-        # Exact type checks, cheap enough for the 100,000-paper load: a wrong-shape file is
-        # refused at open, not met later as a crash in a list or an export.
-        strings = (paper.id, paper.title, paper.abstract, paper.listed, paper.first_seen, paper.source)
-        if not all(type(v) is str for v in strings) or type(paper.position) is not int:  # noqa: E721
+        if not (type(pid) is str and type(title) is str and type(abstract) is str and type(listed) is str  # noqa: E721
+                and type(first_seen) is str and type(source) is str and type(position) is int):  # noqa: E721
             raise TypeError("paper fields have the wrong types")
-        if not all(type(link) is str for link in paper.links):  # noqa: E721
-            raise TypeError("paper links must be strings")
-        return paper
+        if links:
+            if type(links) is not list or any(type(link) is not str for link in links):  # noqa: E721
+                raise TypeError("paper links must be a list of strings")
+            links = tuple(links)
+        return cls(pid, title, abstract, links, listed, first_seen, position, source)
 
 
 @dataclass(frozen=True, slots=True)

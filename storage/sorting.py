@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from .query import Match
+if TYPE_CHECKING:  # the query module pulls in rapidfuzz: not needed for the first screen
+    from .query import Match
 
 SORTS: dict[str, str] = {
     "match": "best match",

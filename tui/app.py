@@ -4,6 +4,7 @@ the main screen holds the session's state and does the work."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 from collections.abc import Iterable
 from functools import partial
@@ -36,11 +37,18 @@ class PapershelfApp(App[None]):
         return MainScreen(self.library)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._first_screen_painted)
         self._save_on_signals()
         theme = self.library.get_setting(THEME_SETTING, DEFAULT_THEME)
         self.theme = theme if theme in self.available_themes else DEFAULT_THEME
         if not len(self.library):
             self.push_screen(WelcomeScreen(self.library, on_imported=self._leave_welcome))
+
+    @staticmethod
+    def _first_screen_painted() -> None:
+        """The command line paused the garbage collector for startup (tui/cli.py)."""
+        gc.freeze()  # what startup made stays: later collections skip it
+        gc.enable()
 
     def _leave_welcome(self) -> None:
         self.pop_screen()

@@ -53,31 +53,35 @@ def run_bare() -> None:
 
 
 def run_app(directory: str, steady: bool = False) -> None:
+    """The real command line (`papershelf --library DIR`), headless, leaving at the first rows."""
+    from tui import cli
     from tui.app import PapershelfApp
-    from tui.commands import open_library
     from tui.widgets.paper_list import PaperList
 
-    class Probe(PapershelfApp):
-        CSS_PATH = str(Path(sys.modules[PapershelfApp.__module__].__file__).parent / PapershelfApp.CSS_PATH)
+    run, on_mount = PapershelfApp.run, PapershelfApp.on_mount
 
-        def on_mount(self) -> None:
-            super().on_mount()
-            self._poll = self.set_interval(0.002, self._check)
+    def headless_run(self, **kwargs):
+        return run(self, headless=True, size=(120, 36))
 
-        def _check(self) -> None:
-            lists = self.screen.query(PaperList)
-            if lists and len(lists.first()) > 0:
-                self._poll.stop()
-                if steady:
-                    self.run_worker(self._steady, thread=True)
-                else:
-                    self.call_after_refresh(painted_then, self.exit)
+    def watched_mount(self) -> None:
+        on_mount(self)
+        self._probe_poll = self.set_interval(0.002, lambda: check(self))
 
-        def _steady(self) -> None:
-            self.screen.library.search("steady state")
-            self.call_from_thread(painted_then, self.exit)
+    def check(app) -> None:
+        lists = app.screen.query(PaperList)
+        if lists and len(lists.first()) > 0:
+            app._probe_poll.stop()
+            if steady:
+                app.run_worker(lambda: steady_state(app), thread=True)
+            else:
+                app.call_after_refresh(painted_then, app.exit)
 
-    Probe(open_library(directory, abstracts_later=True)).run(headless=True, size=(120, 36))
+    def steady_state(app) -> None:
+        app.screen.library.search("steady state")
+        app.call_from_thread(painted_then, app.exit)
+
+    PapershelfApp.run, PapershelfApp.on_mount = headless_run, watched_mount
+    cli.main(["--library", directory])
     report()
 
 
