@@ -113,7 +113,7 @@ def test_the_note_being_typed_survives_a_closed_terminal_a_kill_and_ctrl_c(libra
     term.wait_for_text("palette")  # the first screen is drawn
     term.type("n")
     # the notes have the focus when the footer offers nothing but "esc Back"
-    term.wait_until(lambda: term.screen.display[-1].split("▏")[0].strip() == "esc Back", "the notes' footer")
+    term.wait_until(lambda: term.screen.display[-1].split("^p palette")[0].strip() == "esc Back", "the notes' footer")
     term.type(f"typed before {how}")
     term.wait_for_text(f"before {how}")
     if how == "ctrl+c":

@@ -1,0 +1,8 @@
+"""The terminal UI of papershelf (Textual)."""
+
+import os
+
+# Textual repaints on a timer of at most TEXTUAL_FPS frames a second (default 60). After an
+# idle spell its next frame can come 17-33 ms late, so a filter result that is ready in 10 ms
+# waited for it. The cap only matters while something changes; set before Textual is imported.
+os.environ.setdefault("TEXTUAL_FPS", "240")
