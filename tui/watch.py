@@ -19,15 +19,17 @@ class LibraryWatcher:
     def __init__(self, library: Library) -> None:
         self.library = library
         self._seen: list[Entry] = []
-        self._row_of: dict[str, int] = {}
+        self._row_of: dict[str, int] | None = None
         self.take_snapshot()
 
     def take_snapshot(self) -> None:
         self._seen = self.library.entries()
-        self._row_of = {entry.id: row for row, entry in enumerate(self._seen)}
+        self._row_of = None  # built when first needed: startup at 100,000 papers does not wait for it
 
     def saw(self, entries: Iterable[Entry]) -> None:
         """Entries this session wrote: not news when the next poll finds them."""
+        if self._row_of is None:
+            self._row_of = {entry.id: row for row, entry in enumerate(self._seen)}
         for entry in entries:
             row = self._row_of.get(entry.id)
             if row is not None:

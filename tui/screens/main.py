@@ -108,6 +108,7 @@ class MainScreen(TriageActions, Screen):
         if error is not None:
             self.notify(str(error), title="Abstracts", severity="error", markup=False, timeout=30)
         self._written.clear()  # the library's entries are newer still: they hold the abstracts
+        self._watcher.take_snapshot()  # new entries, but no news from elsewhere
         self.filter_bar.refilter()
         self._reshow_current()
 
