@@ -106,6 +106,7 @@ class Library:
 
         self._lock = LibraryLock(directory / paths.LOCK)
         self._entries: dict[str, Entry] = {}
+        self._catalogue_schema = SCHEMA_VERSION
         self._settings: dict[str, Any] = {}
         self._index = None
         self._index_lock = threading.RLock()  # the filter searches from a worker thread
@@ -225,7 +226,7 @@ class Library:
         self.wait_for_abstracts_loader()
         storage = self._catalogue.storage
         data = storage.read() or {}
-        self._check_schema(data, storage)
+        self._catalogue_schema = self._check_schema(data, storage) if data else SCHEMA_VERSION
         texts = self._read_abstracts() if with_abstracts else {}
         papers = [self._paper_from(doc, key, texts.get(key)) for key, doc in data.get(PAPERS, {}).items()]
         try:
@@ -240,6 +241,8 @@ class Library:
                 self._abstracts_in.set()
             else:
                 self._abstracts_in.clear()
+        if self._catalogue_schema >= 2:  # (an upgrade still needs it)
+            storage.close()  # the parsed file is not kept: the entries hold what it says
 
     # -- abstracts ---------------------------------------------------------------------------
 
@@ -301,13 +304,14 @@ class Library:
     def _upgrade_catalogue(self) -> None:
         """Schema 1 kept abstracts inside the catalogue: move them to abstracts.json (written
         first: a crash in between leaves them in both files, and both agree)."""
+        if self._catalogue_schema >= 2:
+            return
         data = self._catalogue.storage.read() or {}
         papers = data.get(PAPERS, {})
         inline = {k: doc for k, doc in papers.items() if isinstance(doc, dict) and "abstract" in doc}
-        if not inline:
-            return
-        self._check_schema(data, self._catalogue.storage)
-        self._write_docs(self._catalogue, PAPERS, inline)
+        if inline:
+            self._write_docs(self._catalogue, PAPERS, inline)
+        self._catalogue.storage.close()
 
     def _load_annotations(self) -> None:
         storage = self._annotations.storage
@@ -338,7 +342,7 @@ class Library:
             raise DamagedLibraryError(storage.path, f"paper record {key} is malformed", storage.backup_hint) from None
 
     @staticmethod
-    def _check_schema(data: dict, storage: AtomicJSONStorage) -> None:
+    def _check_schema(data: dict, storage: AtomicJSONStorage) -> int:
         meta = data.get(META, {}).get("1", {})
         version = meta.get("schema", SCHEMA_VERSION) if isinstance(meta, dict) else None
         if type(version) is not int:
@@ -348,6 +352,7 @@ class Library:
                 f"{storage.path}: written by a newer papershelf (schema {version}, this one reads up to "
                 f"{SCHEMA_VERSION}); upgrade papershelf. The file was left untouched"
             )
+        return version
 
     # -- annotating ------------------------------------------------------------------------
 
