@@ -30,9 +30,9 @@ async def test_first_screen_before_the_abstracts_then_they_fill_in(seed_library,
         await pilot.pause()
         starred = screen.current.id
         Library.load_abstracts_in_background(lazy, held[0])
-        await wait_for(pilot, lambda: screen.current.paper.abstract != "", what="the abstract to arrive")
+        await wait_for(pilot, lambda: all(e.paper.abstract == full[e.id].paper.abstract for e in screen.papers.entries),
+                       what="the abstracts to arrive")  # fmt: skip
         assert screen.current.paper.abstract == full[starred].paper.abstract and screen.current.shelf.starred
-        assert all(e.paper.abstract == full[e.id].paper.abstract for e in screen.papers.entries)
         await pilot.press("q")
     assert Library.open(seed_library.directory).entry(starred).shelf.starred
 

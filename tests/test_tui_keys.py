@@ -286,6 +286,8 @@ async def test_every_action_is_in_the_command_palette(seed_library):
         for binding in MAIN_BINDINGS:
             if binding.action == "quit":
                 assert "q" in commands["Save and quit"]
+            elif binding.action == "submit_filter":  # only while the filter has the focus
+                assert help_text(binding) not in commands
             else:
                 assert commands[help_text(binding)] == f"keys: {key_labels(binding)}"
 
@@ -326,3 +328,37 @@ async def test_n_continues_an_existing_note_at_its_end(seed_library):
         await pilot.pause()
         await pilot.press(*" more", "escape")
         assert seed_library.entry(first).shelf.notes == "line one\nline two more"
+
+
+def _burst(app: PapershelfApp, keys: str) -> None:
+    """Queue keys all at once, as a terminal delivers them while the app is busy."""
+    from textual import events
+
+    names = {"/": "slash", "\r": "enter", " ": "space", "\x1b": "escape"}
+    for char in keys:
+        event = events.Key(names.get(char, char), char)
+        event.set_sender(app)
+        app._driver.send_message(event)  # as the terminal's reader does; Pilot waits between keys
+
+
+async def test_keys_typed_in_a_burst_reach_the_widget_they_were_typed_for(seed_library, wait_for):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        _burst(app, "/crit\rjs")  # filter, enter goes to the results, star the second result
+        await wait_for(pilot, lambda: screen.filter_bar.value == "crit" and screen.focused is screen.papers)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        results = screen.papers.entries
+        assert results[0].paper.title.startswith("Training Language Models to Critique")
+        assert [e.id for e in seed_library.entries() if e.shelf.starred] == [results[1].id]
+        assert not any(e.shelf.read for e in seed_library.entries())  # the "r" of "crit" was typed
+        assert isinstance(app.screen, MainScreen)  # and its "t" opened no tags dialog
+
+        current, below = screen.current.id, results[2].id
+        _burst(app, "ngreat\x1bjs")  # a note on this paper, back to the list, star the next
+        await wait_for(pilot, lambda: seed_library.entry(below).shelf.starred, what="the star")
+        assert seed_library.entry(current).shelf.notes == "great"
+        assert isinstance(app.screen, MainScreen) and screen.focused is screen.papers
+        assert not any(e.shelf.read for e in seed_library.entries())

@@ -46,6 +46,7 @@ LETTER_ACTIONS |= TRIAGE_TYPING_ACTIONS
 
 class MainScreen(TriageActions, Screen):
     BINDINGS = list(MAIN_BINDINGS)
+    AUTO_FOCUS = "#papers"
     COMMANDS = {SavedFilterCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (14, "-short"), (28, "-tall")]
@@ -89,7 +90,8 @@ class MainScreen(TriageActions, Screen):
         self.papers.set_entries(self.library.entries())
         if self._saved_cursor:
             self.papers.move_to_paper(self._saved_cursor)
-        self.papers.focus()
+        if self.focused is None:  # a key typed during startup (/) may have moved it already
+            self.set_focus(self.papers)
         self._show_counts()
         self.restore_sort()
         self.set_interval(POLL_INTERVAL, self.poll_library, name="poll-library")
@@ -118,7 +120,7 @@ class MainScreen(TriageActions, Screen):
         self._written.clear()
         self.filter_bar.refilter()
         self._show_counts()
-        self.papers.focus()
+        self.set_focus(self.papers)
 
     def on_unmount(self) -> None:
         self.save_state()
@@ -166,7 +168,7 @@ class MainScreen(TriageActions, Screen):
 
     @on(FilterBar.Submitted)
     def _filter_submitted(self) -> None:
-        self.papers.focus()
+        self.set_focus(self.papers)
 
     @on(FilterBar.Failed)
     def _filter_failed(self, event: FilterBar.Failed) -> None:
@@ -256,6 +258,8 @@ class MainScreen(TriageActions, Screen):
 
     def available(self, action: str) -> bool:
         """Whether an action can do anything now (the command palette lists only these)."""
+        if action == "submit_filter":
+            return self.is_mounted and self.focused is self.filter_bar
         return action not in PAPER_ACTIONS or not self.is_mounted or self.current is not None
 
     def action_cursor_down(self) -> None:
@@ -276,8 +280,20 @@ class MainScreen(TriageActions, Screen):
     def action_page_up(self) -> None:
         self.papers.page_up()
 
+    # Focus moves at once (set_focus), not via Widget.focus(), which defers it: keys typed
+    # right after `/`, `n` or esc while the app is busy would otherwise reach the old widget
+    # as commands ("/crit" marking a paper read).
+
     def action_focus_filter(self) -> None:
-        self.filter_bar.focus()
+        self.set_focus(self.filter_bar)
+
+    def action_submit_filter(self) -> None:
+        answer = self.filter_bar.settle()
+        if isinstance(answer, FilterBar.Results):
+            self._filtered(answer)
+        elif isinstance(answer, FilterBar.Failed):
+            self._filter_failed(answer)
+        self.set_focus(self.papers)
 
     def action_back(self) -> None:
         """esc: leave the filter or the notes for the list; on the list, clear the filter."""
@@ -287,7 +303,7 @@ class MainScreen(TriageActions, Screen):
         elif focused is self.filter_bar or focused is self.papers or focused is None:
             if not self.unwind() and self.filter_bar.value:
                 self.filter_bar.value = ""
-        self.papers.focus()
+        self.set_focus(self.papers)
 
     def action_toggle_read(self) -> None:
         if not self.bulk_read():  # with a selection, the whole selection
@@ -311,7 +327,7 @@ class MainScreen(TriageActions, Screen):
     def action_focus_notes(self) -> None:
         self.add_class("-notes-open")
         self.notes.move_cursor(self.notes.document.end)
-        self.call_after_refresh(self.notes.focus)
+        self.set_focus(self.notes)
 
     def action_edit_notes_externally(self) -> None:
         if (current := self.current) is None:

@@ -225,7 +225,7 @@ class TriageActions:
         """Put `text` in the filter bar and show its results, the list keeping the focus."""
         self._like_trail.clear()
         self.filter_bar.value = text
-        self.papers.focus()
+        self.set_focus(self.papers)
 
     # --- sorting ----------------------------------------------------------------------------------
 
@@ -258,7 +258,7 @@ class TriageActions:
             return
         self._like_trail.append(self.filter_bar.value)
         self.filter_bar.value = query
-        self.papers.focus()
+        self.set_focus(self.papers)
         self.app.set_timer(SLOW_LIKE, partial(self._still_finding, query, current.paper.title))
 
     def _still_finding(self, query: str, title: str) -> None:

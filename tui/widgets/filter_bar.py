@@ -10,15 +10,19 @@ from textual.message import Message
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
+from .burst_keys import KeysFollowTheFocus
+
 Search = Callable[[str], Any]
 """Runs in a worker thread: a query -> whatever the screen shows (e.g. PaperRows)."""
 
 PLACEHOLDER = 'Filter: words  is:unread  is:starred  tag:NAME  title:WORD  note:WORD  -negate  "a phrase"'
 
 
-class FilterBar(Input):
+class FilterBar(KeysFollowTheFocus, Input):
     """Runs `search(text)` off the UI thread on every change; a newer keystroke cancels an
     older filter. Posts `Results` (or `Failed`) for the newest query only."""
+
+    LEAVING_KEYS = {"enter": "submit_filter", "escape": "back"}
 
     DEFAULT_CSS = """
     FilterBar {
@@ -52,6 +56,7 @@ class FilterBar(Input):
         super().__init__(**kwargs)
         self._search = search
         self._generation = 0
+        self._shown: str | None = ""  # the query whose answer the screen has (None: a newer one is coming)
 
     def refilter(self) -> None:
         """Run the current query again (the library changed)."""
@@ -65,15 +70,31 @@ class FilterBar(Input):
             description=f"filter {query!r}",
         )
 
+    def settle(self) -> Results | Failed | None:
+        """The newest query's answer now, on this thread, if the screen does not have it yet
+        (enter: the keys typed after it act on these results). A worker still running for it
+        is outrun: its answer will be stale."""
+        if self._shown == self.value:
+            return None
+        self._generation += 1
+        answer = self._answer(self.value, self._generation)
+        self._accept(answer)
+        return answer
+
     def _run_search(self, query: str, generation: int) -> None:
-        try:
-            result = self._search(query)
-        except Exception as error:  # a bad query (or a bug) must not take the session down
-            message: Message = self.Failed(query, error, generation)
-        else:
-            message = self.Results(query, result, generation)
+        message = self._answer(query, generation)
         if not get_current_worker().is_cancelled:
             self.post_message(message)
+
+    def _answer(self, query: str, generation: int) -> Results | Failed:
+        try:
+            return self.Results(query, self._search(query), generation)
+        except Exception as error:  # a bad query (or a bug) must not take the session down
+            return self.Failed(query, error, generation)
+
+    def _accept(self, answer: Results | Failed) -> None:
+        self._shown = answer.query
+        self.set_class(isinstance(answer, self.Failed), "-invalid")
 
     @on(Input.Changed)
     def _query_changed(self, event: Input.Changed) -> None:
@@ -86,4 +107,4 @@ class FilterBar(Input):
         if event.generation != self._generation:
             event.stop()
             return
-        self.set_class(isinstance(event, self.Failed), "-invalid")
+        self._accept(event)

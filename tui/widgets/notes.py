@@ -11,15 +11,19 @@ from textual.widgets import TextArea
 from storage.errors import PapershelfError
 from storage.models import Entry
 
+from .burst_keys import KeysFollowTheFocus
+
 NoteSaver = Callable[[str, str], Entry]
 """Saves a note: (paper id, text) -> the updated entry (Library.set_notes)."""
 
 SAVE_DELAY = 0.5
 
 
-class NotesEditor(TextArea):
+class NotesEditor(KeysFollowTheFocus, TextArea):
     """Notes of one paper. Saved half a second after typing stops, on blur, on unmount,
     and before another paper is loaded (the pending text always goes to its own paper)."""
+
+    LEAVING_KEYS = {"escape": "back"}
 
     DEFAULT_CSS = """
     NotesEditor {

@@ -1,0 +1,30 @@
+"""Keys typed in one burst must land where the user meant them.
+
+Textual sends each key to the widget that has the focus when the key *arrives*, and moves the
+focus only when an earlier key's binding runs. Typed in one burst (a paste, tmux send-keys, a
+busy moment), "/crit⏎js" would otherwise go: "crit" to the list (r marks a paper read), or
+"js" into the filter. The main screen makes the keys that move the focus *into* a text widget
+priority bindings (run as they arrive); this mixin does the rest for the text widgets.
+"""
+
+from __future__ import annotations
+
+from textual import events
+
+
+class KeysFollowTheFocus:
+    """For a text widget: its keys that leave it (enter, escape) act in its own turn, before
+    the keys queued behind them; keys that reach it after it lost the focus are not typed but
+    go up to the screen's bindings, which see where the focus is now."""
+
+    LEAVING_KEYS: dict[str, str] = {}  # key -> action of the screen
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.screen.focused is not self:  # type: ignore[attr-defined]  (has_focus lags: set by the Blur event)
+            event.prevent_default()  # not typed here; it bubbles on to the bindings
+            return
+        action = self.LEAVING_KEYS.get(event.key)
+        if action is not None:
+            event.stop()
+            event.prevent_default()
+            await self.screen.run_action(action)  # type: ignore[attr-defined]
