@@ -29,7 +29,7 @@ from .ids import doc_id, paper_id
 from .journal import JournaledStorage
 from .models import BLANK_SHELF, Entry, ImportedPaper, Paper, Shelf, normalise_tags
 from .text import clean_line
-from .tinystore import AtomicJSONStorage, gc_paused
+from .tinystore import AtomicJSONStorage, RecordLinesStorage, gc_paused
 
 SCHEMA_VERSION = 2  # 2: abstracts moved from the catalogue into abstracts.json
 PAPERS, SHELVES, SETTINGS, META = "papers", "shelves", "settings", "meta"
@@ -99,7 +99,7 @@ class Library:
         hint = partial(backups.newest_sound_backup, directory)  # looked up when a file is found damaged
         self._catalogue = TinyDB(directory / paths.CATALOGUE, storage=AtomicJSONStorage, backup_hint=hint)
         self._annotations = TinyDB(directory / paths.ANNOTATIONS, storage=JournaledStorage, backup_hint=hint)
-        self._abstracts = TinyDB(directory / paths.ABSTRACTS, storage=AtomicJSONStorage)
+        self._abstracts = TinyDB(directory / paths.ABSTRACTS, storage=RecordLinesStorage)
         self._abstracts_in = threading.Event()  # set once every entry holds its abstract
         self._abstracts_loading = threading.Lock()
         from .locking import LibraryLock

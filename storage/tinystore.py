@@ -9,7 +9,7 @@ Reads are cached and re-done only when the file on disk changed (another process
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 import os
 import tempfile
@@ -42,10 +42,16 @@ def fsync_directory(directory: Path) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so that a crash leaves either the old or the new file."""
+    atomic_write_chunks(path, (data,))
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """`atomic_write_bytes` for data written piece by piece (no copy of it all in memory)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -121,12 +127,77 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: dict[str, Any]) -> None:
         try:
-            atomic_write_bytes(self.path, orjson.dumps(data))
+            atomic_write_chunks(self.path, self._encode(data))
         except OSError as exc:
             self._cache, self._signature = None, None  # what we hold may not be on disk
             raise LibraryWriteError(f"{self.path}: could not save ({exc.strerror or exc}); the file on disk is unchanged") from exc
         self._cache = data
         self._signature = file_signature(self.path)
 
+    def _encode(self, data: dict[str, Any]) -> Iterable[bytes]:
+        return (orjson.dumps(data),)
+
     def close(self) -> None:
         self._cache = None
+
+
+class RecordLinesStorage(AtomicJSONStorage):
+    """The same JSON, written one record per line, so that it can be read a line at a time.
+
+    For the abstracts: parsing a 170 MB file in one go holds the bytes, the parser's own
+    document and the Python objects at once (~3x the file at the peak); a line at a time holds
+    only the result. Any other layout (an edited file) is parsed whole, as before, and a damaged
+    one gets the same error as any library file.
+    """
+
+    def _parse(self) -> dict[str, Any]:
+        try:
+            data = read_record_lines(self.path)
+        except OSError as exc:
+            raise self._damaged(f"cannot be read ({exc.strerror})") from None
+        return data if data is not None else super()._parse()
+
+    def _encode(self, data: dict[str, Any]) -> Iterable[bytes]:
+        return record_lines(data)
+
+
+def record_lines(data: dict[str, Any]) -> Iterator[bytes]:
+    """The file, a piece at a time: `{`, then per table `"name":{`, its records one per line
+    (`"key":{...}`, comma-separated), `}`; then `}`."""
+    yield b"{\n"
+    for number, (name, rows) in enumerate(data.items()):
+        yield (b",\n" if number else b"") + orjson.dumps(name) + (b":{\n" if rows else b":{}")
+        for index, (key, row) in enumerate(rows.items()):
+            yield (b",\n" if index else b"") + orjson.dumps({key: row})[1:-1]
+        if rows:
+            yield b"\n}"
+    yield b"\n}\n" if data else b"}\n"
+
+
+def read_record_lines(path: Path) -> dict[str, Any] | None:
+    """The tables of a file in `record_lines` layout; None if it is laid out otherwise."""
+    data: dict[str, dict[str, Any]] = {}
+    rows: dict[str, Any] | None = None
+    with open(path, "rb") as handle, gc_paused():
+        if handle.readline() != b"{\n":
+            return None
+        for line in handle:
+            try:
+                if rows is None:  # between tables: a table's opening line, or the end
+                    if line == b"}\n":
+                        return data if handle.read(1) == b"" else None
+                    if not line.endswith((b":{\n", b":{}\n", b":{},\n")):
+                        return None
+                    name = orjson.loads(line[: line.rindex(b":{")])
+                    if not isinstance(name, str):
+                        return None
+                    rows = data.setdefault(name, {})
+                    if line.endswith((b"{}\n", b"{},\n")):
+                        rows = None
+                elif line in (b"}\n", b"},\n"):
+                    rows = None
+                else:
+                    rows.update(orjson.loads(b"{" + line.rstrip(b",\n") + b"}"))
+            except (orjson.JSONDecodeError, ValueError, TypeError):
+                return None
+    return None

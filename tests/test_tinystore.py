@@ -1,0 +1,51 @@
+"""The record-per-line layout of abstracts.json: the same JSON, read a line at a time."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storage.errors import DamagedLibraryError
+from storage.tinystore import RecordLinesStorage, read_record_lines
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(),  # JSON numbers orjson writes
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+tables = st.dictionaries(st.text(), st.dictionaries(st.text(), json_values, max_size=5), max_size=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tables)
+def test_written_tables_read_back_line_by_line_and_as_plain_json(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("s") / "abstracts.json"
+    RecordLinesStorage(path).write(data)
+    assert orjson.loads(path.read_bytes()) == data  # any JSON reader (doctor, TinyDB) agrees
+    assert read_record_lines(path) == data  # and the line reader took it without falling back
+
+
+def test_a_file_in_another_layout_is_read_whole(tmp_path):
+    path = tmp_path / "abstracts.json"
+    data = {"meta": {"1": {"schema": 2}}, "abstracts": {"1": {"id": "a", "abstract": "x"}}}
+    path.write_bytes(orjson.dumps(data))
+    assert read_record_lines(path) is None
+    assert RecordLinesStorage(path).read() == data
+
+
+@pytest.mark.parametrize("cut", ["at a line end", "mid-line", "extra after the end"])
+def test_a_damaged_file_is_refused_naming_it(tmp_path, cut):
+    path = tmp_path / "abstracts.json"
+    RecordLinesStorage(path).write({"abstracts": {str(i): {"abstract": "text " * 20} for i in range(5)}})
+    raw = path.read_bytes()
+    damaged = {
+        "at a line end": raw[: raw.index(b"\n", len(raw) // 2) + 1],
+        "mid-line": raw[: len(raw) // 2],
+        "extra after the end": raw + b'{"more": {}}\n',
+    }[cut]
+    path.write_bytes(damaged)
+    with pytest.raises(DamagedLibraryError, match=r"abstracts\.json: not valid JSON"):
+        RecordLinesStorage(path).read()
+    assert path.read_bytes() == damaged
