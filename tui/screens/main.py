@@ -27,8 +27,6 @@ from tui.widgets.notes import NotesEditor
 from tui.widgets.paper_list import PaperList, PaperRows
 from tui.widgets.status import StatusLine
 
-from .copy import CopyChooser
-from .export import ExportScreen
 from .help import HelpScreen
 from .links import LinkChooser
 from .tags import TagsScreen
@@ -367,10 +365,14 @@ class MainScreen(TriageActions, Screen):
             current = self.library.entry(current.id)
         except PapershelfError:
             pass  # copy what is known (the error was shown when the abstracts failed to load)
+        from .copy import CopyChooser  # dialogs are imported when first opened: startup time
+
         self.app.push_screen(CopyChooser(current))
 
     def action_export(self) -> None:
         self.notes.flush()
+        from .export import ExportScreen
+
         self.app.push_screen(ExportScreen.of(self))
 
     def action_help(self) -> None:

@@ -23,7 +23,6 @@ from tui.triage import BULK_CONFIRM_OVER, BulkChange
 
 from .confirm import ConfirmScreen
 from .save_filter import SaveFilterScreen
-from .stats import StatsScreen
 from .tags import TagsScreen
 
 if TYPE_CHECKING:
@@ -248,6 +247,8 @@ class TriageActions:
     # --- statistics, more like this ------------------------------------------------------------
 
     def action_stats(self) -> None:
+        from .stats import StatsScreen  # imported when first opened: startup time
+
         self.app.push_screen(StatsScreen(self.library))
 
     def action_more_like_this(self) -> None:
