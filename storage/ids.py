@@ -12,8 +12,11 @@ ID_LENGTH = 12
 
 def normalise_title(title: str) -> str:
     """Fold case, accents, punctuation and whitespace: the identity of a paper's title."""
-    decomposed = unicodedata.normalize("NFKD", title.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if title.isascii():  # no accents to drop, and casefold() is lower() (~5x faster)
+        bare = title.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", title.casefold())
+        bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_NON_WORD.sub(" ", bare).split())
 
 

@@ -82,13 +82,11 @@ def _describe(read, starred, added, removed, notes) -> str:
 def _cleaned(item: ImportedPaper) -> ImportedPaper:
     """Outside text, whoever hands it in: no escapes or controls (importers clean already; the
     ASCII fast path makes the second pass cheap)."""
-    return replace(
-        item,
-        title=clean_line(item.title),
-        abstract=clean_line(item.abstract),
-        links=tuple(link for link in map(clean_line, item.links) if link),
-        listed=clean_line(item.listed),
-    )
+    title, abstract, listed = clean_line(item.title), clean_line(item.abstract), clean_line(item.listed)
+    links = tuple(link for link in map(clean_line, item.links) if link)
+    if title is item.title and abstract is item.abstract and listed is item.listed and links == item.links:
+        return item  # already clean (clean_line hands back the very string then)
+    return replace(item, title=title, abstract=abstract, links=links, listed=listed)
 
 
 class Library:

@@ -31,6 +31,9 @@ def strip_controls(text: str) -> str:
 def clean_line(text: str) -> str:
     """One line of display text: controls removed, all whitespace runs folded to one space."""
     if text.isascii() and text.isprintable():  # the common case: nothing to strip (~8x faster)
+        # Printable ASCII has no whitespace but " ": often nothing needs folding either.
+        if "  " not in text and text[:1] != " " and text[-1:] != " ":
+            return text
         return " ".join(text.split())
     return _clean_line_fully(text)
 

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storage.errors import ImportFormatError
+import storage.pages as page_parser
 from storage.pages import extract_links, parse_page
 from storage.text import _clean_line_fully, clean_line
 
@@ -400,3 +401,20 @@ def test_rendered_pages_parse_back_to_their_papers(page):
     parsed = parse_page(text)
     assert pairs(parsed) == [(title, " ".join(abstract.split())) for title, abstract in papers]
     assert all(paper.listed == "Mar 11" for paper in parsed)
+
+
+# --- fast paths against the straightforward versions -------------------------------------------
+
+_SPOTTY_TEXT = st.text(alphabet=st.sampled_from(list("abzAZ.! _1é\tvsaletcfigqxhtps:/<>\"()")), max_size=60)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_SPOTTY_TEXT)
+def test_sentence_break_test_equals_the_regex(text):
+    assert page_parser.has_sentence_break(text) == bool(page_parser._SENTENCE_BREAK.search(text))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("hHtTpPsS:/ab.<\" x")), max_size=60))
+def test_url_spotting_equals_the_regex(text):
+    assert list(page_parser._urls(text)) == [m.group() for m in page_parser._URL.finditer(text)]
