@@ -4,6 +4,8 @@ import json
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storage.errors import DamagedLibraryError, PapershelfError, UnknownPaperError
 from storage.ids import normalise_title, paper_id
@@ -298,3 +300,19 @@ def test_a_damaged_abstracts_file_is_refused_and_left_untouched(seed_library):
     with pytest.raises(DamagedLibraryError, match="abstracts.json"):
         lazy.import_papers(papers(2, "Fresh"), "more.txt")
     assert path.read_bytes() == damaged and len(Library.open(seed_library.directory, abstracts_later=True)) == 78
+
+
+def _reference_normalise_title(title: str) -> str:
+    """The id rule as first written (ids are on disk: the fast path must never change one)."""
+    import re
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", title.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[\W_]+", " ", bare).split())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=40) | st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_title_normalisation_fast_path_keeps_every_id(title):
+    assert normalise_title(title) == _reference_normalise_title(title)
