@@ -173,11 +173,15 @@ class Library:
             if self._index is None:
                 from .query import SearchIndex
 
-                self._index = SearchIndex(self._entries.values())
+                with gc_paused():
+                    self._index = SearchIndex(self._entries.values())
+                gc.freeze()  # it lives as long as the library: later collections skip it
             return self._index
 
     def search(self, text: str) -> list:
-        return self.index.search(text)
+        index = self.index
+        with gc_paused():  # a broad filter makes 100,000 results: collections would halve the speed
+            return index.search(text)
 
     def similar(self, pid: str, limit: int = 20) -> list:
         """Papers most like `pid` by abstract text (TF-IDF), best first, as Matches.
@@ -190,7 +194,7 @@ class Library:
         if self._similar is None or self._similar[0] != papers:
             self._similar = (papers, SimilarityIndex(list(self._entries.values())))
         fresh = [m for m in self._similar[1].similar(pid, limit) if m.entry.id in self._entries]
-        return [replace(m, entry=self._entries[m.entry.id]) for m in fresh]
+        return [m._replace(entry=self._entries[m.entry.id]) for m in fresh]
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         return self._settings.get(key, default)

@@ -291,8 +291,10 @@ def merge_spans(spans: Iterable[Span | None]) -> tuple[Span, ...]:
 # --- results and the reference search --------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
+    """One result. A named tuple, not a dataclass: a broad filter makes 100,000 of them per
+    keystroke, and a tuple is made several times faster."""
+
     entry: Entry
     score: float  # higher is better; 0 when the query has only field filters
     title_spans: tuple[Span, ...]  # [start, end) character ranges of the title to highlight

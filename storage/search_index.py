@@ -50,19 +50,12 @@ NARROW_FACTOR = 2  # check only the entries in the running when they are this ma
 
 Hits = dict[int, int]  # slot -> where the term first occurs (SearchKeys.where)
 
-# Results can be 100,000 long: filling the slots directly is twice as fast as the frozen
-# dataclass's generated __init__, and the filter budget is per keystroke.
-_set_entry = Match.entry.__set__  # type: ignore[attr-defined]
-_set_score = Match.score.__set__  # type: ignore[attr-defined]
-_set_spans = Match.title_spans.__set__  # type: ignore[attr-defined]
+# Results can be 100,000 long: tuple.__new__ skips the named tuple's Python-level __new__.
+_new_tuple = tuple.__new__
 
 
 def _match(entry: Entry, score: float, spans: tuple[tuple[int, int], ...]) -> Match:
-    match = object.__new__(Match)
-    _set_entry(match, entry)
-    _set_score(match, score)
-    _set_spans(match, spans)
-    return match
+    return _new_tuple(Match, (entry, score, spans))
 
 
 class SearchIndex:
@@ -347,21 +340,15 @@ def _matches(
     order: list[int], entries: list[Entry], totals: dict[int, float], span_maps: list[dict[int, Span]]
 ) -> list[Match]:
     """The Match of each slot, in order; inlined, as one free word can match 100,000 entries."""
+    new = _new_tuple
+    if len(span_maps) == 1:  # one word: the common case, in one comprehension
+        spans_of = {i: (span,) for i, span in span_maps[0].items()}.get
+        return [new(Match, (entries[i], totals[i], spans_of(i, ()))) for i in order]
     results = []
-    append, new = results.append, object.__new__
-    single = span_maps[0] if len(span_maps) == 1 else None
     for i in order:
-        if single is not None:
-            span = single.get(i)
-            spans = () if span is None else (span,)
-        else:
-            found = [spans_of[i] for spans_of in span_maps if i in spans_of]
-            spans = tuple(found) if len(found) < 2 else merge_spans(found)
-        match = new(Match)  # as in _match, without the call
-        _set_entry(match, entries[i])
-        _set_score(match, totals[i])
-        _set_spans(match, spans)
-        append(match)
+        found = [spans_of[i] for spans_of in span_maps if i in spans_of]
+        spans = tuple(found) if len(found) < 2 else merge_spans(found)
+        results.append(new(Match, (entries[i], totals[i], spans)))  # as in _match, without the call
     return results
 
 
