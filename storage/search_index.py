@@ -344,12 +344,12 @@ def _matches(
     if len(span_maps) == 1:  # one word: the common case, in one comprehension
         spans_of = {i: (span,) for i, span in span_maps[0].items()}.get
         return [new(Match, (entries[i], totals[i], spans_of(i, ()))) for i in order]
-    results = []
-    for i in order:
-        found = [spans_of[i] for spans_of in span_maps if i in spans_of]
-        spans = tuple(found) if len(found) < 2 else merge_spans(found)
-        results.append(new(Match, (entries[i], totals[i], spans)))  # as in _match, without the call
-    return results
+    collected: dict[int, list[Span]] = {}  # only the slots with spans, each in span_maps order
+    for spans_of in span_maps:
+        for i, span in spans_of.items():
+            collected.setdefault(i, []).append(span)
+    merged = {i: tuple(found) if len(found) < 2 else merge_spans(found) for i, found in collected.items()}.get
+    return [new(Match, (entries[i], totals[i], merged(i, ()))) for i in order]
 
 
 @dataclass(slots=True, eq=False)
@@ -376,6 +376,9 @@ def _totals(order: list[int], columns: list[_Scored]) -> dict[int, float]:
     """slot -> the sum of its term scores, added in query order (as the reference does)."""
     if len(columns) == 1:
         return columns[0].scores
+    if len(columns) == 2:  # two words: one comprehension (0.0 + a + b == a + b for scores >= 0)
+        first, second = columns[0].scores, columns[1].scores
+        return {i: first[i] + second[i] for i in order}
     scores = [column.scores for column in columns]
     totals = {}
     for i in order:
