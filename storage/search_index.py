@@ -77,6 +77,7 @@ class SearchIndex:
         self._postings: defaultdict[str, set[int]] = defaultdict(set)  # title/tag word -> slots
         self._vocabulary: list[str] = []  # every word ever in _postings
         self._exact_cache: dict[str, Hits] = {}
+        self._positions: dict[str, dict[int, int]] = {}  # the same terms: slot -> first position
         self._ratio_cache: dict[str, dict[str, float]] = {}
         for entry in entries:
             self._add(entry)
@@ -110,7 +111,7 @@ class SearchIndex:
             self._unindex(slot)
             self._entries[slot] = self._keys[slot] = self._plain[slot] = None
             self._texts[slot] = ""
-            for hits in self._exact_cache.values():
+            for hits in (*self._exact_cache.values(), *self._positions.values()):
                 hits.pop(slot, None)
             if len(self._entries) - len(self._slots) > max(COMPACT_AFTER, len(self._slots)):
                 self._build([e for e in self._entries if e is not None])
@@ -119,6 +120,7 @@ class SearchIndex:
         """Forget cached term results (they stay correct; this is for measuring cold searches)."""
         with self._lock:
             self._exact_cache.clear()
+            self._positions.clear()
             self._ratio_cache.clear()
 
     def _add(self, entry: Entry) -> int:
@@ -189,11 +191,13 @@ class SearchIndex:
         keys = self._keys[slot]
         assert keys is not None
         for value, hits in self._exact_cache.items():
-            where = keys.find(value)
-            if where is None:
+            position = keys.text.find(value)
+            if position < 0:
                 hits.pop(slot, None)
+                self._positions[value].pop(slot, None)
             else:
-                hits[slot] = where
+                hits[slot] = keys.where(position)
+                self._positions[value][slot] = position
 
     # --- searching ---------------------------------------------------------------------------
 
@@ -215,7 +219,7 @@ class SearchIndex:
     def _cost(self, term: Term) -> tuple[int, int]:
         """Cheapest first: fewest entries to check, then the longest (likely rarest) term."""
         base = self._narrowing_base(term.value)
-        return (len(self._alive) if base is None else len(base)), -len(term.value)
+        return (len(self._alive) if base is None else len(self._exact_cache[base])), -len(term.value)
 
     def _flag_domain(self, filters: Iterable[Term]) -> set[int] | None:
         """Entries allowed by is:/has:/tag: (None: all of them)."""
@@ -268,33 +272,52 @@ class SearchIndex:
         if cached is not None:
             self._exact_cache[value] = cached  # now the most recently used
             return cached
-        base = self._narrowing_base(value)
+        base_value = self._narrowing_base(value)
+        if base_value is None:
+            base, starts = None, None
+        else:
+            base = self._exact_cache[base_value]
+            starts = (self._positions[base_value], value.find(base_value))
         size = len(self._alive) if base is None else len(base)
         if domain is not None and len(domain) * NARROW_FACTOR < size:
-            return self._scan(value, domain)
-        hits = self._scan(value, range(len(self._texts)) if base is None else base)
-        self._remember(value, hits)
+            return self._scan(value, domain if base is None else _within(domain, base), starts)[0]
+        hits, positions = self._scan(value, range(len(self._texts)) if base is None else base, starts)
+        self._remember(value, hits, positions)
         return hits
 
-    def _narrowing_base(self, value: str) -> Hits | None:
-        """The smallest cached hits of a term inside `value`: every hit of `value` is in it."""
+    def _narrowing_base(self, value: str) -> str | None:
+        """The cached term inside `value` with the fewest hits: every hit of `value` is a hit
+        of it, at its first position or later (less the offset of the term in `value`)."""
         best = None
         for cached, hits in self._exact_cache.items():
-            if cached in value and (best is None or len(hits) < len(best)):
-                best = hits
+            if cached in value and (best is None or len(hits) < len(self._exact_cache[best])):
+                best = cached
         return best
 
-    def _scan(self, value: str, slots: Iterable[int]) -> Hits:
+    def _scan(
+        self, value: str, slots: Iterable[int], starts: tuple[dict[int, int], int] | None = None
+    ) -> tuple[Hits, dict[int, int]]:
+        """Hits and first positions of `value` in `slots`. With `starts` (a contained term's
+        first positions and its offset in `value`) each text is searched from there only:
+        typing one more letter mostly finds the word where it already was."""
         texts, keys = self._texts, self._keys
-        found = [(i, p) for i in slots if (p := texts[i].find(value)) >= 0]
-        return {i: keys[i].where(p) for i, p in found}  # type: ignore[union-attr]
+        if starts is None:
+            found = [(i, p) for i in slots if (p := texts[i].find(value)) >= 0]
+        elif starts[1] == 0:  # the usual case: letters added at the end
+            first = starts[0]
+            found = [(i, p) for i in slots if (p := texts[i].find(value, first[i])) >= 0]
+        else:
+            first, shift = starts
+            found = [(i, p) for i in slots if (p := texts[i].find(value, max(0, first[i] - shift))) >= 0]
+        return {i: keys[i].where(p) for i, p in found}, dict(found)  # type: ignore[union-attr]
 
-    def _remember(self, value: str, hits: Hits) -> None:
+    def _remember(self, value: str, hits: Hits, positions: dict[int, int]) -> None:
         cache = self._exact_cache
-        cache[value] = hits
+        cache[value], self._positions[value] = hits, positions
         budget = EXACT_CACHE_SLOTS_PER_ENTRY * max(len(self._alive), 1000)
         while len(cache) > 1 and (len(cache) > EXACT_CACHE_TERMS or sum(map(len, cache.values())) > budget):
-            del cache[next(iter(cache))]
+            oldest = next(iter(cache))
+            del cache[oldest], self._positions[oldest]
 
     # --- fuzzy hits ----------------------------------------------------------------------------
 
