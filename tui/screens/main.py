@@ -60,6 +60,7 @@ class MainScreen(TriageActions, Screen):
         self._watcher = LibraryWatcher(library)
         self._counts: Counts | None = None
         self._showed_no_paper = True
+        self._detail_pending = False
 
     def compose(self) -> ComposeResult:
         # Kept as attributes: they are still needed in on_unmount, after the DOM is gone.
@@ -123,6 +124,14 @@ class MainScreen(TriageActions, Screen):
     def on_unmount(self) -> None:
         self.save_state()
 
+    def _show_current(self) -> None:
+        """Bring the detail and the notes to the highlighted paper (if they lag behind)."""
+        if not self._detail_pending:
+            return
+        self._detail_pending = False
+        self.detail.show(self.current)
+        self.notes.load(self.current)
+
     def save_state(self) -> None:
         """Save the note being edited and the cursor: called on quit and unmount."""
         self.notes.flush()
@@ -184,8 +193,11 @@ class MainScreen(TriageActions, Screen):
 
     @on(PaperList.Highlighted)
     def _highlighted(self, event: PaperList.Highlighted) -> None:
-        self.detail.show(event.entry)
-        self.notes.load(event.entry)
+        # The detail and the notes follow a frame later: the list (what a keystroke changes)
+        # paints first, and holding j redraws them once, for the paper the cursor stops on.
+        if not self._detail_pending:
+            self._detail_pending = True
+            self.call_after_refresh(self._show_current)
         if (event.entry is None) != self._showed_no_paper:
             # Paper actions turn on or off; refreshing bindings rebuilds the footer, so not
             # on every cursor move.
@@ -323,6 +335,7 @@ class MainScreen(TriageActions, Screen):
         self.app.push_screen(screen, save)
 
     def action_focus_notes(self) -> None:
+        self._show_current()
         self.add_class("-notes-open")
         self.notes.move_cursor(self.notes.document.end)
         self.set_focus(self.notes)
@@ -330,6 +343,7 @@ class MainScreen(TriageActions, Screen):
     def action_edit_notes_externally(self) -> None:
         if (current := self.current) is None:
             return
+        self._show_current()
         self.notes.flush()
         try:
             before = self.library.entry(current.id).shelf.notes
