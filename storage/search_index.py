@@ -74,7 +74,9 @@ class SearchIndex:
         self._alive: set[int] = set()
         self._flags: defaultdict[str, set[int]] = defaultdict(set)
         self._tags: defaultdict[str, set[int]] = defaultdict(set)
-        self._postings: defaultdict[str, set[int]] = defaultdict(set)  # title/tag word -> slots
+        # title/tag word -> slots. Lists, not sets: most words are in a title or two, and an empty
+        # set costs 216 bytes; a slot is in a word's list once (tokens() is a set).
+        self._postings: defaultdict[str, list[int]] = defaultdict(list)
         self._vocabulary: list[str] = []  # every word ever in _postings
         self._exact_cache: dict[str, Hits] = {}
         self._positions: dict[str, dict[int, int]] = {}  # the same terms: slot -> first position
@@ -136,7 +138,7 @@ class SearchIndex:
         keys = self._fill(slot, entry)
         postings = self._postings
         for token in keys.tokens():
-            postings[token].add(slot)
+            postings[token].append(slot)
 
     def _fill(self, slot: int, entry: Entry) -> SearchKeys:
         """Everything about a slot but its title/tag words."""
@@ -161,9 +163,9 @@ class SearchIndex:
         if old.text[: old.tags_end] != keys.text[: keys.tags_end]:
             before, after = old.tokens(), keys.tokens()
             for token in before - after:
-                self._postings[token].discard(slot)
+                _discard(self._postings[token], slot)
             for token in after - before:
-                self._postings[token].add(slot)
+                self._postings[token].append(slot)
 
     def _refresh_vocabulary(self) -> None:
         """New title/tag words change what fuzzy matching can find."""
@@ -176,7 +178,7 @@ class SearchIndex:
         assert keys is not None
         self._unflag(slot)
         for token in keys.tokens():
-            self._postings[token].discard(slot)
+            _discard(self._postings[token], slot)
 
     def _unflag(self, slot: int) -> None:
         entry = self._entries[slot]
@@ -410,6 +412,11 @@ def _totals(order: list[int], columns: list[_Scored]) -> dict[int, float]:
             total += column[i]
         totals[i] = total
     return totals
+
+
+def _discard(slots: list[int], slot: int) -> None:
+    if slot in slots:
+        slots.remove(slot)
 
 
 def _within(slots: Any, domain: Any) -> set[int]:
