@@ -7,6 +7,7 @@ convert to and from the JSON documents stored in the TinyDB files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from sys import intern
 from typing import Any
 
 
@@ -64,7 +65,8 @@ class Paper:
             if type(links) is not list or any(type(link) is not str for link in links):  # noqa: E721
                 raise TypeError("paper links must be a list of strings")
             links = tuple(links)
-        return cls(pid, title, abstract, links, listed, first_seen, position, source)
+        # Page date, import time and file name repeat across thousands of papers: one copy each.
+        return cls(pid, title, abstract, links, intern(listed), intern(first_seen), position, intern(source))
 
 
 @dataclass(frozen=True, slots=True)
