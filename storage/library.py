@@ -544,12 +544,14 @@ class Library:
     def import_file(self, path: str | Path) -> ImportResult:
         from .importers import load_file
 
-        return self.import_papers(load_file(path), Path(path).name)
+        with gc_paused():  # an import makes objects that stay: collections only slow it down
+            return self.import_papers(load_file(path), Path(path).name)
 
     def import_text(self, text: str, source: str = "<text>") -> ImportResult:
         from .importers import load_text
 
-        return self.import_papers(load_text(text, source), source)
+        with gc_paused():
+            return self.import_papers(load_text(text, source), source)
 
     def import_papers(self, imported: list[ImportedPaper], source: str) -> ImportResult:
         """Add papers new to the library, refresh the text of known ones; one write each file."""
