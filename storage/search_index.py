@@ -25,6 +25,9 @@ from rapidfuzz import fuzz, process
 from .models import Entry
 from .query import (
     FIELD_SCORE,
+    IN_ABSTRACT,
+    IN_NOTES,
+    IN_TAGS,
     FUZZY_CUTOFF,
     TITLE_SCORE,
     Span,
@@ -45,6 +48,7 @@ from .query import (
 EXACT_CACHE_TERMS = 48
 EXACT_CACHE_SLOTS_PER_ENTRY = 4  # memory bound: cached hits, summed, <= this x library size
 RATIO_CACHE_WORDS = 64
+PARTIAL_TERMS = 8  # scans limited to a domain (the second word of a query), kept for the next keystroke
 COMPACT_AFTER = 1024  # removed slots tolerated before the slot arrays are rebuilt
 NARROW_FACTOR = 2  # check only the entries in the running when they are this many times fewer
 
@@ -80,6 +84,8 @@ class SearchIndex:
         self._vocabulary: list[str] = []  # every word ever in _postings
         self._exact_cache: dict[str, Hits] = {}
         self._positions: dict[str, dict[int, int]] = {}  # the same terms: slot -> first position
+        # value -> (hits, first positions, the domain they cover): scans of a few slots only
+        self._partial: dict[str, tuple[Hits, dict[int, int], set[int]]] = {}
         self._ratio_cache: dict[str, dict[str, float]] = {}
         for entry in entries:
             self._add(entry)
@@ -103,6 +109,7 @@ class SearchIndex:
                 self._reindex(slot, entry)
             self._refresh_vocabulary()
             self._recheck_cached(slot)
+            self._partial.clear()
 
     def remove(self, paper_id: str) -> None:
         """Forget an entry; an unknown id is ignored."""
@@ -115,6 +122,7 @@ class SearchIndex:
             self._texts[slot] = ""
             for hits in (*self._exact_cache.values(), *self._positions.values()):
                 hits.pop(slot, None)
+            self._partial.clear()
             if len(self._entries) - len(self._slots) > max(COMPACT_AFTER, len(self._slots)):
                 self._build([e for e in self._entries if e is not None])
 
@@ -123,6 +131,7 @@ class SearchIndex:
         with self._lock:
             self._exact_cache.clear()
             self._positions.clear()
+            self._partial.clear()
             self._ratio_cache.clear()
 
     def _add(self, entry: Entry) -> int:
@@ -242,7 +251,7 @@ class SearchIndex:
         """title:, note: and negated free terms, on whatever is left."""
         for term in filters:
             if term.is_free:
-                excluded = self._exact(term.value, domain)
+                excluded, _ = self._exact(term.value, domain)
                 domain = (self._alive if domain is None else domain) - excluded.keys()
             elif term.field in ("title", "note"):
                 domain = self._field_filter(term, self._alive if domain is None else domain)
@@ -256,10 +265,10 @@ class SearchIndex:
 
     def _score(self, term: Term, domain: set[int] | None) -> _Scored:
         """A positive free term's hits and scores, for the slots in `domain` it matches."""
-        exact = self._exact(term.value, domain)
+        exact, inside_domain = self._exact(term.value, domain)
         ratios = self._ratios(term) if is_fuzzy(term) else {}
         best = self._best_ratios(ratios)
-        hits = exact if domain is None else {i: exact[i] for i in _within(exact, domain)}
+        hits = exact if domain is None or inside_domain else {i: exact[i] for i in _within(exact, domain)}
         get_score = FIELD_SCORE.get
         scores = {i: get_score(where, TITLE_SCORE) for i, where in hits.items()}
         for i in best if domain is None else _within(best, domain):
@@ -268,12 +277,13 @@ class SearchIndex:
 
     # --- exact hits, narrowed and cached -----------------------------------------------------
 
-    def _exact(self, value: str, domain: set[int] | None) -> Hits:
-        """slot -> where `value` occurs; covers at least `domain` (all entries if None)."""
+    def _exact(self, value: str, domain: set[int] | None) -> tuple[Hits, bool]:
+        """slot -> where `value` occurs, covering at least `domain` (all entries if None); and
+        whether the hits lie inside `domain` (a scan of the domain only)."""
         cached = self._exact_cache.pop(value, None)
         if cached is not None:
             self._exact_cache[value] = cached  # now the most recently used
-            return cached
+            return cached, False
         base_value = self._narrowing_base(value)
         if base_value is None:
             base, starts = None, None
@@ -282,10 +292,35 @@ class SearchIndex:
             starts = (self._positions[base_value], value.find(base_value))
         size = len(self._alive) if base is None else len(base)
         if domain is not None and len(domain) * NARROW_FACTOR < size:
-            return self._scan(value, domain if base is None else _within(domain, base), starts)[0]
+            return self._scan_domain(value, domain, base, starts), True
         hits, positions = self._scan(value, range(len(self._texts)) if base is None else base, starts)
         self._remember(value, hits, positions)
+        return hits, False
+
+    def _scan_domain(
+        self, value: str, domain: set[int], base: Hits | None, starts: tuple[dict[int, int], int] | None
+    ) -> Hits:
+        """`value` in the slots of `domain` only; narrowed by the previous keystroke's scan of
+        a domain that held this one, when that leaves fewer slots than the cached `base`."""
+        slots: Iterable[int] = domain if base is None else _within(domain, base)
+        partial = self._partial_base(value, domain)
+        if partial is not None and len(partial[1]) <= len(slots):  # type: ignore[arg-type]
+            cached_value, partial_hits = partial
+            slots = _within(domain, partial_hits)
+            starts = (self._partial[cached_value][1], value.find(cached_value))
+        hits, positions = self._scan(value, slots, starts)
+        self._partial[value] = (hits, positions, domain)
+        while len(self._partial) > PARTIAL_TERMS:
+            del self._partial[next(iter(self._partial))]
         return hits
+
+    def _partial_base(self, value: str, domain: set[int]) -> tuple[str, Hits] | None:
+        """A kept domain scan of a term inside `value`, over a domain holding `domain`."""
+        best = None
+        for cached, (hits, _, covered) in self._partial.items():
+            if cached in value and (best is None or len(hits) < len(best[1])) and domain <= covered:
+                best = (cached, hits)
+        return best
 
     def _narrowing_base(self, value: str) -> str | None:
         """The cached term inside `value` with the fewest hits: every hit of `value` is a hit
@@ -311,7 +346,7 @@ class SearchIndex:
         else:
             first, shift = starts
             found = [(i, p) for i in slots if (p := texts[i].find(value, max(0, first[i] - shift))) >= 0]
-        return {i: keys[i].where(p) for i, p in found}, dict(found)  # type: ignore[union-attr]
+        return {i: _where(keys[i], p) for i, p in found}, dict(found)  # type: ignore[arg-type]
 
     def _remember(self, value: str, hits: Hits, positions: dict[int, int]) -> None:
         cache = self._exact_cache
@@ -412,6 +447,15 @@ def _totals(order: list[int], columns: list[_Scored]) -> dict[int, float]:
             total += column[i]
         totals[i] = total
     return totals
+
+
+def _where(keys: SearchKeys, position: int) -> int:
+    """SearchKeys.where, as a plain function (one call fewer per hit; 100,000 hits a keystroke)."""
+    if position < keys[1]:  # title_end
+        return position
+    if position < keys[2]:  # tags_end
+        return IN_TAGS
+    return IN_NOTES if position < keys[3] else IN_ABSTRACT
 
 
 def _discard(slots: list[int], slot: int) -> None:
