@@ -422,3 +422,24 @@ def test_index_equals_reference_after_updates(entries: list[Entry], changes: lis
         for text in texts_:
             same(index, list(current.values()), text)
     assert len(index) == len(current)
+
+
+@pytest.mark.parametrize("text", ["reinforcement learning", "critique policy", "-is:read policy model", "learn rein"])
+def test_typing_and_deleting_two_words_on_a_generated_library(text: str) -> None:
+    """The caches of a domain-limited scan (the second word) and of first positions, at a size
+    where those paths are taken; a toggle half-way must keep them right."""
+    from dataclasses import replace
+
+    from storage.demo import generate
+    from storage.ids import paper_id
+
+    entries = [Entry(Paper(paper_id(p.title), p.title, p.abstract, p.links, position=n))
+               for n, p in enumerate(generate(400, seed=5))]  # fmt: skip
+    index = SearchIndex(entries)
+    prefixes = [text[:n] for n in range(len(text) + 1)]
+    for step, prefix in enumerate(prefixes + prefixes[::-1]):
+        if step == len(prefixes):
+            changed = replace(entries[7], shelf=Shelf(read=True, notes="learning policy notes"))
+            entries[7] = changed
+            index.update(changed)
+        same(index, entries, prefix)
