@@ -161,3 +161,24 @@ async def test_a_failing_search_is_reported_not_fatal(seed_library):
         assert "cannot search for that" in counts_line(app.screen)
         assert len(app.screen.papers) == 78
         assert bar.has_class("-invalid")
+
+
+async def test_a_new_query_highlights_its_best_match_and_clearing_keeps_the_paper(seed_library):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await type_filter(pilot, "critique")
+        ranked = titles(screen)
+        await pilot.press("enter", "j", "j")  # on the third result
+        await pilot.pause()
+        assert screen.current.paper.title == ranked[2]
+        await pilot.press("slash", *"model")  # a new query (typing replaces the old one): its best match first
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.papers.cursor == 0 and screen.current.paper.title == titles(screen)[0]
+        chosen = screen.current.id
+        await pilot.press("enter", "escape")  # clearing the filter stays on that paper
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.filter_bar.value == "" and len(screen.papers) == 78
+        assert screen.current.id == chosen

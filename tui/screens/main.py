@@ -61,6 +61,7 @@ class MainScreen(TriageActions, Screen):
         self._counts: Counts | None = None
         self._showed_no_paper = True
         self._detail_pending = False
+        self._shown_query = ""
 
     def compose(self) -> ComposeResult:
         # Kept as attributes: they are still needed in on_unmount, after the DOM is gone.
@@ -169,7 +170,11 @@ class MainScreen(TriageActions, Screen):
 
     @on(FilterBar.Results)
     def _filtered(self, event: FilterBar.Results) -> None:
-        self.papers.set_rows(event.result)
+        # A new query puts the cursor on its best match; the same query run again (the library
+        # or the sort changed) and a cleared filter keep it on the paper it was on.
+        new_query = event.query.strip() not in ("", self._shown_query)
+        self._shown_query = event.query.strip()
+        self.papers.set_rows(event.result, keep_cursor=not new_query)
         self.papers.update_entries(self._written.values())
         self._show_counts(recount=False)
 

@@ -154,10 +154,11 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
     ) -> None:
         self.set_rows(PaperRows(entries, spans))
 
-    def set_rows(self, rows: PaperRows) -> None:
-        """Replace the rows; the cursor stays on the same paper if it is still listed.
-        Cheap at any size: the rows were prepared beforehand (in the filter's thread)."""
-        current = self.highlighted_id
+    def set_rows(self, rows: PaperRows, keep_cursor: bool = True) -> None:
+        """Replace the rows; the cursor stays on the same paper if it is still listed (else, or
+        without `keep_cursor`, it goes to the first row). Cheap at any size: the rows were
+        prepared beforehand (in the filter's thread)."""
+        current = self.highlighted_id if keep_cursor else None
         self._rows = rows
         self._strip_cache.clear()
         self.virtual_size = Size(self.size.width, len(rows.entries))
