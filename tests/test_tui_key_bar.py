@@ -37,3 +37,11 @@ async def test_typing_in_the_filter_hides_the_letter_keys(seed_library):
         await pilot.pause()
         line = app.screen.query_one(KeyBar).render().plain
         assert "esc Back" in line and "s Star" not in line
+
+
+async def test_a_tiny_terminal_shows_help_and_quit_before_the_palette(seed_library):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=(20, 8)) as pilot:
+        await pilot.pause()
+        line = app.screen.query_one(KeyBar).render().plain
+        assert "? Help" in line and "q Quit" in line and "palette" not in line

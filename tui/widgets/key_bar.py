@@ -84,9 +84,11 @@ class KeyBar(Widget):
 
     def render(self) -> Text:
         width = self.size.width
-        palette = self._palette_key()
-        room = width - (_width(palette) + 1 if palette else 0)
-        keys = self._fitting(self.keys(), room)
+        palette, shown = self._palette_key(), self.keys()
+        keys = self._fitting(shown, width - (_width(palette) + 1 if palette else 0))
+        kept = {k.action for k in keys}
+        if palette and any(k.action in ALWAYS_SHOWN and k.action not in kept for k in shown):
+            palette, keys = None, self._fitting(shown, width)  # too narrow: help and quit first
         text = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
         for key in keys:
