@@ -65,7 +65,7 @@ HELP_TEXT: dict[str, str] = {
     "page-down": "Move down a page",
     "page-up": "Move up a page",
     "focus-filter": "Filter the list as you type; enter goes to the results",
-    "submit-filter": "Go from the filter to the results (enter)",
+    "submit-filter": "In the filter: go to the results, the best match highlighted",
     "back": 'Clear the selection, leave "more like this", clear the filter / leave the notes',
     "toggle-read": "Mark the paper read / unread",
     "toggle-star": "Star / unstar the paper",
