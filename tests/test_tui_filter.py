@@ -182,3 +182,22 @@ async def test_a_new_query_highlights_its_best_match_and_clearing_keeps_the_pape
         await pilot.pause()
         assert screen.filter_bar.value == "" and len(screen.papers) == 78
         assert screen.current.id == chosen
+
+
+async def test_a_slow_filter_says_it_is_searching(seed_library, wait_for):
+    """At 100,000 papers the first filter waits for the index (seconds): the counts line says so."""
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        release = threading.Event()
+        search = screen.filter_bar._search
+
+        def slow_search(text):
+            release.wait(timeout=30)
+            return search(text)
+
+        screen.filter_bar._search = slow_search
+        await pilot.press("slash", *"critique")
+        await wait_for(pilot, lambda: "searching…" in counts_line(screen), what="the searching note")
+        release.set()
+        await wait_for(pilot, lambda: "showing" in counts_line(screen) and "searching" not in counts_line(screen))

@@ -35,6 +35,7 @@ from .triage_actions import TRIAGE_PAPER_ACTIONS, TRIAGE_TYPING_ACTIONS, SavedFi
 CURSOR_SETTING = "cursor"
 CURSOR_SAVE_DELAY = 1.0
 POLL_INTERVAL = 2.0
+SLOW_FILTER = 0.3  # seconds before the counts line says the filter is still searching
 PAPER_ACTIONS = {"toggle_read", "toggle_star", "edit_tags", "focus_notes", "edit_notes_externally", "open_link", "copy"}
 PAPER_ACTIONS |= TRIAGE_PAPER_ACTIONS
 # Actions bound to printable keys: while the filter or the notes have focus those keys type.
@@ -62,6 +63,7 @@ class MainScreen(TriageActions, Screen):
         self._showed_no_paper = True
         self._detail_pending = False
         self._shown_query = ""
+        self._searching = False  # a filter is taking long (the index is being built, at 100,000 papers)
 
     def compose(self) -> ComposeResult:
         # Kept as attributes: they are still needed in on_unmount, after the DOM is gone.
@@ -168,8 +170,18 @@ class MainScreen(TriageActions, Screen):
         """Runs in the filter worker thread: the filter in the chosen sort order, or `like:ID`."""
         return triage.rows(self.library, text, triage.sort_order(self.library))
 
+    @on(Input.Changed, "#filter")
+    def _filter_typed(self) -> None:
+        self.set_timer(SLOW_FILTER, self._still_filtering, name="slow-filter")
+
+    def _still_filtering(self) -> None:
+        if any(w.node is self.filter_bar and not w.is_finished for w in self.app.workers):
+            self._searching = True
+            self._show_counts(recount=False)
+
     @on(FilterBar.Results)
     def _filtered(self, event: FilterBar.Results) -> None:
+        self._searching = False
         # A new query puts the cursor on its best match; the same query run again (the library
         # or the sort changed) and a cleared filter keep it on the paper it was on.
         new_query = event.query.strip() not in ("", self._shown_query)
@@ -184,6 +196,7 @@ class MainScreen(TriageActions, Screen):
 
     @on(FilterBar.Failed)
     def _filter_failed(self, event: FilterBar.Failed) -> None:
+        self._searching = False
         self.status.show_problem(str(event.error))
 
     def _show_counts(self, recount: bool = True) -> None:
@@ -192,7 +205,8 @@ class MainScreen(TriageActions, Screen):
             self._counts = self.library.counts()
         counts = self._counts
         showing = len(self.papers) if self.filter_bar.value.strip() else None
-        self.status.show_counts(counts.total, counts.read, counts.starred, showing, self.count_extras())
+        extras = [*self.count_extras(), *(["searching…"] if self._searching else [])]
+        self.status.show_counts(counts.total, counts.read, counts.starred, showing, extras)
 
     # --- the highlighted paper ------------------------------------------------------------
 
