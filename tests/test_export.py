@@ -8,7 +8,6 @@ import io
 import json
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import bibtexparser
 import pytest

@@ -6,7 +6,6 @@ import re
 import string
 import textwrap
 import unicodedata
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings

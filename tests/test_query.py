@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from storage import search_index
 from storage.models import Entry, Paper, Shelf
-from storage.query import PHRASE, WORD, Match, SearchIndex, Term, parse_query, search_entries
+from storage.query import PHRASE, WORD, Match, SearchIndex, parse_query, search_entries
 
 # --- the parser -----------------------------------------------------------------------------
 
