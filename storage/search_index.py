@@ -53,6 +53,7 @@ COMPACT_AFTER = 1024  # removed slots tolerated before the slot arrays are rebui
 NARROW_FACTOR = 2  # check only the entries in the running when they are this many times fewer
 
 Hits = dict[int, int]  # slot -> where the term first occurs (SearchKeys.where)
+Starts = tuple[dict[int, int], int, Hits]  # a contained term's first positions, offset, hits
 
 # Results can be 100,000 long: tuple.__new__ skips the named tuple's Python-level __new__.
 _new_tuple = tuple.__new__
@@ -289,7 +290,7 @@ class SearchIndex:
             base, starts = None, None
         else:
             base = self._exact_cache[base_value]
-            starts = (self._positions[base_value], value.find(base_value))
+            starts = (self._positions[base_value], value.find(base_value), base)
         size = len(self._alive) if base is None else len(base)
         if domain is not None and len(domain) * NARROW_FACTOR < size:
             return self._scan_domain(value, domain, base, starts), True
@@ -298,16 +299,19 @@ class SearchIndex:
         return hits, False
 
     def _scan_domain(
-        self, value: str, domain: set[int], base: Hits | None, starts: tuple[dict[int, int], int] | None
+        self, value: str, domain: set[int], base: Hits | None, starts: Starts | None
     ) -> Hits:
         """`value` in the slots of `domain` only; narrowed by the previous keystroke's scan of
         a domain that held this one, when that leaves fewer slots than the cached `base`."""
+        kept = self._partial.get(value)
+        if kept is not None and kept[2] == domain:  # the same query again (a refilter)
+            return kept[0]
         slots: Iterable[int] = domain if base is None else _within(domain, base)
         partial = self._partial_base(value, domain)
         if partial is not None and len(partial[1]) <= len(slots):  # type: ignore[arg-type]
             cached_value, partial_hits = partial
             slots = _within(domain, partial_hits)
-            starts = (self._partial[cached_value][1], value.find(cached_value))
+            starts = (self._partial[cached_value][1], value.find(cached_value), partial_hits)
         hits, positions = self._scan(value, slots, starts)
         self._partial[value] = (hits, positions, domain)
         while len(self._partial) > PARTIAL_TERMS:
@@ -332,21 +336,25 @@ class SearchIndex:
         return best
 
     def _scan(
-        self, value: str, slots: Iterable[int], starts: tuple[dict[int, int], int] | None = None
+        self, value: str, slots: Iterable[int], starts: Starts | None = None
     ) -> tuple[Hits, dict[int, int]]:
         """Hits and first positions of `value` in `slots`. With `starts` (a contained term's
-        first positions and its offset in `value`) each text is searched from there only:
-        typing one more letter mostly finds the word where it already was."""
+        first positions, its offset in `value` and its hits, which hold `slots`) each text is
+        searched from there only: typing one more letter mostly finds the word where it was."""
         texts, keys = self._texts, self._keys
         if starts is None:
-            found = [(i, p) for i in slots if (p := texts[i].find(value)) >= 0]
-        elif starts[1] == 0:  # the usual case: letters added at the end
-            first = starts[0]
-            found = [(i, p) for i in slots if (p := texts[i].find(value, first[i])) >= 0]
+            positions = {i: p for i in slots if (p := texts[i].find(value)) >= 0}
+            return {i: _where(keys[i], p) for i, p in positions.items()}, positions  # type: ignore[arg-type]
+        first, shift, base = starts
+        if shift:
+            positions = {i: p for i in slots if (p := texts[i].find(value, max(0, first[i] - shift))) >= 0}
+            return {i: _where(keys[i], p) for i, p in positions.items()}, positions  # type: ignore[arg-type]
+        # The usual case, letters added at the end: mostly found at the same place, in the same field.
+        if slots is base:
+            positions = {i: p for i, start in first.items() if (p := texts[i].find(value, start)) >= 0}
         else:
-            first, shift = starts
-            found = [(i, p) for i in slots if (p := texts[i].find(value, max(0, first[i] - shift))) >= 0]
-        return {i: _where(keys[i], p) for i, p in found}, dict(found)  # type: ignore[arg-type]
+            positions = {i: p for i in slots if (p := texts[i].find(value, first[i])) >= 0}
+        return {i: base[i] if p == first[i] else _where(keys[i], p) for i, p in positions.items()}, positions  # type: ignore[arg-type]
 
     def _remember(self, value: str, hits: Hits, positions: dict[int, int]) -> None:
         cache = self._exact_cache
