@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import partial
@@ -182,6 +182,12 @@ class Library:
         index = self.index
         with gc_paused():  # a broad filter makes 100,000 results: collections would halve the speed
             return index.search(text)
+
+    def search_lazily(self, text: str) -> Sequence:
+        """`search`, each Match made when read: what the list shows as the user types."""
+        index = self.index
+        with gc_paused():
+            return index.search_lazily(text)
 
     def similar(self, pid: str, limit: int = 20) -> list:
         """Papers most like `pid` by abstract text (TF-IDF), best first, as Matches.

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from rapidfuzz import fuzz, process
 
@@ -215,6 +215,11 @@ class SearchIndex:
 
     def search(self, text: str) -> list[Match]:
         """Matches for a filter: ranked best first, or in page order when nothing ranks them."""
+        return list(self.search_lazily(text))
+
+    def search_lazily(self, text: str) -> Sequence[Match]:
+        """The same matches, each built when it is read: a broad filter at 100,000 papers
+        matches most of them, and the list draws only the thirty or so on screen."""
         query = parse_query(text)
         with self._lock:
             if query.is_empty:
@@ -389,7 +394,7 @@ class SearchIndex:
 
     # --- results -------------------------------------------------------------------------------
 
-    def _results(self, query: ParsedQuery, order: list[int], scored: dict[Term, _Scored]) -> list[Match]:
+    def _results(self, query: ParsedQuery, order: list[int], scored: dict[Term, _Scored]) -> Sequence[Match]:
         columns = [scored[t] for t in query.scored_terms]
         title_terms = [t for t in query.terms if t.field == "title" and not t.negated]
         if not columns and not title_terms:
@@ -397,11 +402,68 @@ class SearchIndex:
         totals = _totals(order, columns)
         if columns:
             order.sort(key=totals.__getitem__, reverse=True)  # stable: ties keep page order
+        # Copies (a pointer each): a later update or removal must not change what these show.
+        entries, keys = self._entries.copy(), self._keys.copy()
+        return Results(order, entries, keys, totals, list(dict.fromkeys(columns)), title_terms)  # type: ignore[arg-type]
+
+
+class Results(Sequence[Match]):
+    """The matches of one search, in order; a Match is made when it is read. Iterating makes
+    them all at once, in bulk; indexing makes one (its title spans computed for it alone)."""
+
+    __slots__ = ("_order", "_entries", "_keys", "_totals", "_columns", "_title_terms")
+
+    def __init__(
+        self,
+        order: list[int],
+        entries: list[Entry],
+        keys: list[SearchKeys],
+        totals: dict[int, float],
+        columns: list[_Scored],
+        title_terms: list[Term],
+    ) -> None:
+        self._order, self._entries, self._keys, self._totals = order, entries, keys, totals
+        self._columns, self._title_terms = columns, title_terms
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, row: int) -> Match: ...
+    @overload
+    def __getitem__(self, row: slice) -> list[Match]: ...
+    def __getitem__(self, row: int | slice) -> Match | list[Match]:
+        if isinstance(row, slice):
+            return [self[r] for r in range(*row.indices(len(self._order)))]
+        i = self._order[row]
+        return _new_tuple(Match, (self._entries[i], self._totals[i], self._spans_of(i)))
+
+    def __iter__(self) -> Iterator[Match]:
         keys = self._keys
-        span_maps = [column.spans(totals, keys) for column in dict.fromkeys(columns)]  # type: ignore[arg-type]
-        for term in title_terms:
-            span_maps.append({i: span for i in order if (span := title_term_span(term, keys[i].title))})  # type: ignore
-        return _matches(order, self._entries, totals, span_maps)  # type: ignore[arg-type]
+        span_maps = [column.spans(self._totals, keys) for column in self._columns]
+        for term in self._title_terms:
+            span_maps.append({i: span for i in self._order if (span := title_term_span(term, keys[i].title))})
+        return iter(_matches(self._order, self._entries, self._totals, span_maps))
+
+    def entries(self) -> list[Entry]:
+        """The entries in order, without making the Matches."""
+        entries = self._entries
+        return [entries[i] for i in self._order]
+
+    def _spans_of(self, i: int) -> tuple[Span, ...]:
+        """What `_Scored.spans` and the title terms give slot i, merged as `_matches` does."""
+        title = self._keys[i].title
+        found = []
+        for column in self._columns:
+            where = column.exact.get(i, -1)
+            if where >= 0:
+                found.append((where, where + len(column.value)))
+            elif i in column.best and (span := term_span(column.value, title, None, column.ratios)):
+                found.append(span)
+        for term in self._title_terms:
+            if span := title_term_span(term, title):
+                found.append(span)
+        return tuple(found) if len(found) < 2 else merge_spans(found)
 
 
 def _matches(

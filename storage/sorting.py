@@ -26,14 +26,15 @@ _KEYS: dict[str, Callable[[Match], object]] = {
 }
 
 
-def sort_matches(matches: Sequence[Match], order: str) -> list[Match]:
+def sort_matches(matches: Sequence[Match], order: str) -> Sequence[Match]:
     """`matches` come best first (or in page order without free words); reorder them.
-    "match" keeps that order, which is page order when nothing is being ranked."""
+    "match" keeps that order (returning `matches` itself), which is page order when nothing
+    is being ranked."""
     if order == "newest":
         by_page = sorted(matches, key=_KEYS["page"])
         return sorted(by_page, key=lambda m: m.entry.paper.first_seen, reverse=True)
     key = _KEYS.get(order)
-    return list(matches) if key is None else sorted(matches, key=key)
+    return matches if key is None else sorted(matches, key=key)
 
 
 def next_sort(order: str) -> str:

@@ -274,6 +274,20 @@ def test_small_caches_still_answer_right(monkeypatch: pytest.MonkeyPatch) -> Non
         assert index.search(text) == search_entries(LIBRARY, text)
 
 
+def test_results_read_after_a_change_still_show_what_was_found() -> None:
+    """The list reads its rows after the search, while the library may change under it
+    (a toggle, another instance removing a paper) until the refilter: every row must still
+    hold its paper. A removed paper's highlight may go; nothing else changes."""
+    index = SearchIndex(LIBRARY)
+    found = index.search_lazily("critique")
+    expected = search_entries(LIBRARY, "critique")
+    index.remove("b")
+    index.update(entry("a", LIBRARY[0].paper.title, LIBRARY[0].paper.abstract, notes="new note"))
+    rows = [found[row] for row in range(len(found))]
+    assert [m.entry for m in rows] == [m.entry for m in expected] == [m.entry for m in found]
+    assert [m for m in rows if m.entry.id != "b"] == [m for m in expected if m.entry.id != "b"]
+
+
 def test_updates_while_another_thread_searches() -> None:
     library = [entry(str(n), f"Paper {n} on critique", "offline rl") for n in range(300)]
     index = SearchIndex(library)
@@ -378,8 +392,15 @@ RANDOM = settings(max_examples=150, deadline=None, suppress_health_check=[Health
 
 
 def same(index: SearchIndex, entries: list[Entry], text: str) -> None:
+    """The index answers as the reference does, whether its matches are made all at once
+    (iterating) or one row at a time (indexing, as the list draws them)."""
     expected: list[Match] = search_entries(entries, text)
     assert index.search(text) == expected, text
+    lazy = index.search_lazily(text)
+    assert [lazy[row] for row in range(len(lazy))] == expected, text
+    assert lazy[1:3] == expected[1:3] and lazy[-1:] == expected[-1:]
+    if hasattr(lazy, "entries"):
+        assert lazy.entries() == [m.entry for m in expected]
 
 
 @RANDOM

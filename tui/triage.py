@@ -91,13 +91,13 @@ def like_query(paper_id: str) -> str:
     return f"like:{paper_id}"
 
 
-def find(library: Library, text: str, order: str) -> list[Match]:
+def find(library: Library, text: str, order: str) -> Sequence[Match]:
     """What the filter bar shows for `text`: runs in the filter's worker thread.
     "More like this" is always most alike first: that order is its point."""
     like, rest = split_like(text)
     if like is not None:
         return similar(library, like, rest)
-    return sort_matches(library.search(text), order)
+    return sort_matches(library.search_lazily(text), order)
 
 
 def similar(library: Library, paper_id: str, rest: str = "") -> list[Match]:

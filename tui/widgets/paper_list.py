@@ -41,36 +41,87 @@ class MatchLike(Protocol):
 
 
 class PaperRows:
-    """What the list shows: entries in order, the row of each paper, the title spans to
-    highlight and, for "more like this", each paper's score (0-100) shown at the right.
-    Built where the filter runs, so the UI thread only swaps it in."""
+    """What the list shows, in order: plain entries, or filter matches (entry, score, title
+    spans to highlight). Built where the filter runs, so the UI thread only swaps it in.
+    A broad filter at 100,000 papers gives 100,000 rows a keystroke, so nothing is derived
+    from them up front: the ids, the entries and the paper id -> row map are built on first
+    use, and a row's entry, spans and score are read from its match when it is drawn (the
+    search's lazy results make that match only then)."""
 
-    __slots__ = ("entries", "ids", "spans", "scores", "_row_of")
+    __slots__ = ("_entries", "_ids", "_items", "_newer", "_plain", "_row_of", "with_scores")
 
     def __init__(
-        self,
-        entries: Iterable[Entry],
-        spans: dict[str, Sequence[tuple[int, int]]] | None = None,
-        scores: dict[str, float] | None = None,
+        self, items: Iterable[Entry] | Iterable[MatchLike], *, plain: bool, with_scores: bool = False
     ) -> None:
-        self.entries = list(entries)
-        self.ids = [entry.paper.id for entry in self.entries]
-        self.spans = spans or {}
-        self.scores = scores or {}
+        self._items: Sequence = items if isinstance(items, Sequence) else list(items)
+        self._plain = plain
+        self.with_scores = with_scores
+        self._newer: dict[int, Entry] = {}  # row -> a newer version of its entry (a toggle)
+        self._entries: list[Entry] | None = None
+        self._ids: list[str] | None = None
         self._row_of: dict[str, int] | None = None
 
     @classmethod
+    def of_entries(cls, entries: Iterable[Entry]) -> PaperRows:
+        return cls(entries, plain=True)
+
+    @classmethod
     def from_matches(cls, matches: Iterable[MatchLike], *, with_scores: bool = False) -> PaperRows:
-        matches = list(matches)
-        spans = {m.entry.paper.id: m.title_spans for m in matches if m.title_spans}
-        scores = {m.entry.paper.id: m.score for m in matches} if with_scores else None
-        return cls([m.entry for m in matches], spans, scores)
+        """Rows for filter results; a sequence is kept as it is, not copied."""
+        return cls(matches, plain=False, with_scores=with_scores)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @property
+    def entries(self) -> list[Entry]:
+        if self._entries is None:
+            self._entries = self._all_entries()
+            for row, entry in self._newer.items():
+                self._entries[row] = entry
+        return self._entries
+
+    def _all_entries(self) -> list[Entry]:
+        if self._plain:
+            return list(self._items)
+        if (listed := getattr(self._items, "entries", None)) is not None:  # lazy search results
+            return listed()
+        return [m.entry for m in self._items]
+
+    @property
+    def ids(self) -> list[str]:
+        if self._ids is None:
+            self._ids = [entry.paper.id for entry in self.entries]
+        return self._ids
+
+    def entry(self, row: int) -> Entry:
+        if self._newer and (newer := self._newer.get(row)) is not None:
+            return newer
+        return self._items[row] if self._plain else self._items[row].entry
+
+    def spans(self, row: int) -> Sequence[tuple[int, int]]:
+        return () if self._plain else self._items[row].title_spans
+
+    def score(self, row: int) -> float | None:
+        return self._items[row].score if self.with_scores else None
+
+    def scores(self) -> dict[str, float]:
+        """Paper id -> similarity score ("more like this"); empty for a plain filter."""
+        if not self.with_scores:
+            return {}
+        return {m.entry.paper.id: m.score for m in self._items}
+
+    def replace(self, row: int, entry: Entry) -> None:
+        """A newer version of the paper on `row` (after a toggle)."""
+        self._newer[row] = entry
+        if self._entries is not None:
+            self._entries[row] = entry
 
     @property
     def row_of(self) -> dict[str, int]:
         """Paper id -> row; built on first use (~12 ms at 100,000 rows, too much per keystroke)."""
         if self._row_of is None:
-            self._row_of = dict(zip(self.ids, range(len(self.ids))))
+            self._row_of = dict(zip(self.ids, range(len(self._items))))
         return self._row_of
 
     def row(self, paper_id: str) -> int | None:
@@ -134,7 +185,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def __init__(self, *, empty_message: str = "No papers", **kwargs) -> None:
         super().__init__(**kwargs)
-        self._rows = PaperRows(())
+        self._rows = PaperRows.of_entries([])
         self._cursor = 0
         self._announced: str | None = None
         self._strip_cache: LRUCache[tuple, Strip] = LRUCache(512)
@@ -149,10 +200,8 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         """Show filter results in their order, highlighting each title's matched spans."""
         self.set_rows(PaperRows.from_matches(matches))
 
-    def set_entries(
-        self, entries: Iterable[Entry], spans: dict[str, Sequence[tuple[int, int]]] | None = None
-    ) -> None:
-        self.set_rows(PaperRows(entries, spans))
+    def set_entries(self, entries: Iterable[Entry]) -> None:
+        self.set_rows(PaperRows.of_entries(entries))
 
     def set_rows(self, rows: PaperRows, keep_cursor: bool = True) -> None:
         """Replace the rows; the cursor stays on the same paper if it is still listed (else, or
@@ -161,7 +210,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         current = self.highlighted_id if keep_cursor else None
         self._rows = rows
         self._strip_cache.clear()
-        self.virtual_size = Size(self.size.width, len(rows.entries))
+        self.virtual_size = Size(self.size.width, len(rows))
         self._cursor = (rows.row(current) or 0) if current else 0
         self._cursor_moved()
         self.refresh()
@@ -171,7 +220,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         for entry in entries:
             row = self._rows.row_of.get(entry.id)
             if row is not None:
-                self._rows.entries[row] = entry
+                self._rows.replace(row, entry)
                 self.refresh_line(row)
 
     @property
@@ -181,10 +230,10 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
     @property
     def scores(self) -> dict[str, float]:
         """Similarity scores of the rows ("more like this"); empty for a plain filter."""
-        return self._rows.scores
+        return self._rows.scores()
 
     def __len__(self) -> int:
-        return len(self._rows.entries)
+        return len(self._rows)
 
     # --- cursor ---------------------------------------------------------------------------
 
@@ -194,7 +243,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
 
     @property
     def highlighted(self) -> Entry | None:
-        return self._rows.entries[self._cursor] if self._rows.entries else None
+        return self._rows.entry(self._cursor) if len(self._rows) else None
 
     @property
     def highlighted_id(self) -> str | None:
@@ -202,9 +251,9 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         return entry.id if entry else None
 
     def move_cursor_to(self, row: int) -> None:
-        if not self._rows.entries:
+        if not len(self._rows):
             return
-        row = max(0, min(row, len(self._rows.entries) - 1))
+        row = max(0, min(row, len(self._rows) - 1))
         if row != self._cursor:
             self.refresh_line(self._cursor)
             self._cursor = row
@@ -232,7 +281,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         self.move_cursor_to(0)
 
     def last(self) -> None:
-        self.move_cursor_to(len(self._rows.entries) - 1)
+        self.move_cursor_to(len(self._rows) - 1)
 
     @property
     def _page_height(self) -> int:
@@ -283,11 +332,11 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         if offset is None:
             return
         row = offset.y + round(self.scroll_y)
-        if row < len(self._rows.entries):
+        if row < len(self._rows):
             self.move_cursor_to(row)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self._rows.entries))
+        self.virtual_size = Size(event.size.width, len(self._rows))
         self._strip_cache.clear()
         self.scroll_to_cursor()
 
@@ -313,15 +362,15 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         row = round(self.scroll_y) + y
-        if not self._rows.entries:
+        if not len(self._rows):
             return self._render_empty(y, width)
-        if row >= len(self._rows.entries):
+        if row >= len(self._rows):
             return Strip.blank(width, self._base)
-        entry = self._rows.entries[row]
+        entry = self._rows.entry(row)
         key = (entry, row == self._cursor, entry.id in self.selected, width, self.has_focus)
         strip = self._strip_cache.get(key)
         if strip is None:
-            strip = self._render_row(entry, row == self._cursor, width)
+            strip = self._render_row(row, entry, row == self._cursor, width)
             self._strip_cache[key] = strip
         return strip
 
@@ -338,17 +387,17 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             self._base_style = self.rich_style
         return self._base_style
 
-    def _render_row(self, entry: Entry, is_cursor: bool, width: int) -> Strip:
+    def _render_row(self, row: int, entry: Entry, is_cursor: bool, width: int) -> Strip:
         base = self._base
         if is_cursor:
             base = base + self.get_component_rich_style("paper-list--cursor", partial=True)
         text = Text(style=base, no_wrap=True, end="")
         text.append_text(self._prefix(entry))
         tags = self._tags_text(entry, width, is_cursor)
-        score = self._score_text(entry, is_cursor)
+        score = self._score_text(self._rows.score(row), is_cursor)
         suffix = (tags.cell_len + 1 if tags else 0) + (score.cell_len if score else 0)
         title_width = max(0, width - PREFIX_WIDTH - suffix)
-        text.append_text(self._title_text(entry, title_width, is_cursor))
+        text.append_text(self._title_text(entry, self._rows.spans(row), title_width, is_cursor))
         if tags:
             text.append(" ")
             text.append_text(tags)
@@ -356,8 +405,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             text.append_text(score)
         return self._to_strip(text, width, base)
 
-    def _score_text(self, entry: Entry, is_cursor: bool) -> Text | None:
-        score = self._rows.scores.get(entry.id)
+    def _score_text(self, score: float | None, is_cursor: bool) -> Text | None:
         if score is None:
             return None
         style = Style() if is_cursor else self._style("paper-list--score")
@@ -373,13 +421,13 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             " ",
         )
 
-    def _title_text(self, entry: Entry, width: int, is_cursor: bool) -> Text:
+    def _title_text(self, entry: Entry, spans: Sequence[tuple[int, int]], width: int, is_cursor: bool) -> Text:
         style = self._style("paper-list--read" if entry.shelf.read else "paper-list--unread")
         if is_cursor:  # the cursor's colours, keeping bold for unread
             style = Style(bold=style.bold)
         title = Text(entry.paper.title, style=style, no_wrap=True, end="")
         match_style = self._style("paper-list--match")
-        for start, end in self._rows.spans.get(entry.id, ()):
+        for start, end in spans:
             title.stylize(match_style, start, end)
         title.truncate(width, overflow="ellipsis", pad=True)
         return title
