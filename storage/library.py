@@ -95,7 +95,7 @@ class Library:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         hint = partial(backups.newest_sound_backup, directory)  # looked up when a file is found damaged
-        self._catalogue = TinyDB(directory / paths.CATALOGUE, storage=AtomicJSONStorage, backup_hint=hint)
+        self._catalogue = TinyDB(directory / paths.CATALOGUE, storage=RecordLinesStorage, backup_hint=hint)
         self._annotations = TinyDB(directory / paths.ANNOTATIONS, storage=JournaledStorage, backup_hint=hint)
         self._abstracts = TinyDB(directory / paths.ABSTRACTS, storage=RecordLinesStorage)
         self._abstracts_in = threading.Event()  # set once every entry holds its abstract
@@ -233,10 +233,10 @@ class Library:
     def _load_catalogue(self, with_abstracts: bool = True) -> None:
         self.wait_for_abstracts_loader()
         storage = self._catalogue.storage
-        data = storage.read() or {}
-        self._catalogue_schema = self._check_schema(data, storage) if data else SCHEMA_VERSION
         texts = self._read_abstracts() if with_abstracts else {}
-        papers = [self._paper_from(doc, key, texts.get(key)) for key, doc in data.get(PAPERS, {}).items()]
+        data = self._read_converted(storage, PAPERS, lambda key, doc: self._paper_from(doc, key, texts.get(key)))
+        self._catalogue_schema = self._check_schema(data, storage) if data else SCHEMA_VERSION
+        papers = list(data.get(PAPERS, {}).values())
         try:
             papers.sort(key=lambda p: p.position)
         except TypeError:
@@ -249,8 +249,6 @@ class Library:
                 self._abstracts_in.set()
             else:
                 self._abstracts_in.clear()
-        if self._catalogue_schema >= 2:  # (an upgrade still needs it)
-            storage.close()  # the parsed file is not kept: the entries hold what it says
 
     # -- abstracts ---------------------------------------------------------------------------
 
@@ -288,17 +286,27 @@ class Library:
     def _read_abstracts(self) -> dict[str, str]:
         """Doc key -> abstract, from abstracts.json; the parsed file is not kept (memory)."""
         storage = self._abstracts.storage
+
+        def abstract_of(key: str, doc: Any) -> str:
+            text = doc.get("abstract") if isinstance(doc, dict) else None
+            if type(text) is not str:  # noqa: E721
+                raise DamagedLibraryError(storage.path, f"abstract record {key} is malformed")
+            return text
+
         with gc_paused():
-            data = storage.read() or {}
+            data = self._read_converted(storage, ABSTRACTS, abstract_of)
             self._check_schema(data, storage)
-            texts = {}
-            for key, doc in data.get(ABSTRACTS, {}).items():
-                text = doc.get("abstract") if isinstance(doc, dict) else None
-                if type(text) is not str:  # noqa: E721
-                    raise DamagedLibraryError(storage.path, f"abstract record {key} is malformed")
-                texts[key] = text
-        storage.close()
-        return texts
+        return data.get(ABSTRACTS, {})
+
+    def _read_converted(self, storage: AtomicJSONStorage, table: str, convert: Callable[[str, Any], Any]) -> dict:
+        """A file's tables, `table`'s records converted as they are read (see RecordLinesStorage).
+        A record that does not convert is reported, unless the file is a newer papershelf's:
+        that is said first."""
+        try:
+            return storage.read_converted({table: convert}) or {}
+        except DamagedLibraryError:
+            self._check_schema(storage.read() or {}, storage)
+            raise
 
     def _merge_abstracts(self, texts: dict[str, str]) -> None:
         with self._index_lock:

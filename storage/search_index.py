@@ -53,14 +53,11 @@ COMPACT_AFTER = 1024  # removed slots tolerated before the slot arrays are rebui
 NARROW_FACTOR = 2  # check only the entries in the running when they are this many times fewer
 
 Hits = dict[int, int]  # slot -> where the term first occurs (SearchKeys.where)
+Posting = int | list[int]  # the slots of a title/tag word: one, or a list
 Starts = tuple[dict[int, int], int, Hits]  # a contained term's first positions, offset, hits
 
 # Results can be 100,000 long: tuple.__new__ skips the named tuple's Python-level __new__.
 _new_tuple = tuple.__new__
-
-
-def _match(entry: Entry, score: float, spans: tuple[tuple[int, int], ...]) -> Match:
-    return _new_tuple(Match, (entry, score, spans))
 
 
 class SearchIndex:
@@ -74,14 +71,14 @@ class SearchIndex:
         self._entries: list[Entry | None] = []
         self._keys: list[SearchKeys | None] = []
         self._texts: list[str] = []  # _keys[i].text, or "" for a removed slot
-        self._plain: list[Match | None] = []  # the score-0 Match shown by an empty filter
         self._slots: dict[str, int] = {}
         self._alive: set[int] = set()
         self._flags: defaultdict[str, set[int]] = defaultdict(set)
         self._tags: defaultdict[str, set[int]] = defaultdict(set)
-        # title/tag word -> slots. Lists, not sets: most words are in a title or two, and an empty
-        # set costs 216 bytes; a slot is in a word's list once (tokens() is a set).
-        self._postings: defaultdict[str, list[int]] = defaultdict(list)
+        # title/tag word -> its slots: a bare slot while the word is in one title only (most
+        # words are: a list costs ~90 bytes more), then a list (a set costs 216 bytes). A slot is
+        # in a word's list once (tokens() is a set). A word stays once seen (maybe with []).
+        self._postings: dict[str, Posting] = {}
         self._vocabulary: list[str] = []  # every word ever in _postings
         self._exact_cache: dict[str, Hits] = {}
         self._positions: dict[str, dict[int, int]] = {}  # the same terms: slot -> first position
@@ -119,7 +116,7 @@ class SearchIndex:
             if slot is None:
                 return
             self._unindex(slot)
-            self._entries[slot] = self._keys[slot] = self._plain[slot] = None
+            self._entries[slot] = self._keys[slot] = None
             self._texts[slot] = ""
             for hits in (*self._exact_cache.values(), *self._positions.values()):
                 hits.pop(slot, None)
@@ -140,15 +137,20 @@ class SearchIndex:
         self._entries.append(None)
         self._keys.append(None)
         self._texts.append("")
-        self._plain.append(None)
         self._index(slot, entry)
         return slot
 
     def _index(self, slot: int, entry: Entry) -> None:
         keys = self._fill(slot, entry)
         postings = self._postings
-        for token in keys.tokens():
-            postings[token].append(slot)
+        for token in keys.tokens():  # _post, inlined: 1,000,000 words at 100,000 papers
+            held = postings.get(token)
+            if held is None:
+                postings[token] = slot
+            elif type(held) is int:  # noqa: E721
+                postings[token] = [held, slot]
+            else:
+                held.append(slot)
 
     def _fill(self, slot: int, entry: Entry) -> SearchKeys:
         """Everything about a slot but its title/tag words."""
@@ -156,7 +158,6 @@ class SearchIndex:
         self._slots[entry.id] = slot
         self._alive.add(slot)
         self._entries[slot], self._keys[slot], self._texts[slot] = entry, keys, keys.text
-        self._plain[slot] = _match(entry, 0.0, ())
         if entry.paper.links or not entry.shelf.is_blank:  # most entries have no flag at all
             for flag in entry_flags(entry):
                 self._flags[flag].add(slot)
@@ -173,9 +174,9 @@ class SearchIndex:
         if old.text[: old.tags_end] != keys.text[: keys.tags_end]:
             before, after = old.tokens(), keys.tokens()
             for token in before - after:
-                _discard(self._postings[token], slot)
+                _unpost(self._postings, token, slot)
             for token in after - before:
-                self._postings[token].append(slot)
+                _post(self._postings, token, slot)
 
     def _refresh_vocabulary(self) -> None:
         """New title/tag words change what fuzzy matching can find."""
@@ -188,7 +189,7 @@ class SearchIndex:
         assert keys is not None
         self._unflag(slot)
         for token in keys.tokens():
-            _discard(self._postings[token], slot)
+            _unpost(self._postings, token, slot)
 
     def _unflag(self, slot: int) -> None:
         entry = self._entries[slot]
@@ -223,7 +224,7 @@ class SearchIndex:
         query = parse_query(text)
         with self._lock:
             if query.is_empty:
-                return [m for m in self._plain if m is not None]
+                return self._lazy([i for i, entry in enumerate(self._entries) if entry is not None], _NO_SCORES, [], [])
             domain = self._flag_domain(query.filters)
             scored: dict[Term, _Scored] = {}
             for term in sorted(set(query.scored_terms), key=self._cost):
@@ -389,7 +390,7 @@ class SearchIndex:
         """slot -> the best ratio among its words."""
         best: dict[int, float] = {}
         for token, ratio in sorted(ratios.items(), key=lambda pair: pair[1]):
-            best.update(dict.fromkeys(self._postings[token], ratio))  # higher ratios overwrite
+            best.update(dict.fromkeys(_slots_of(self._postings, token), ratio))  # higher ratios overwrite
         return best
 
     # --- results -------------------------------------------------------------------------------
@@ -398,13 +399,15 @@ class SearchIndex:
         columns = [scored[t] for t in query.scored_terms]
         title_terms = [t for t in query.terms if t.field == "title" and not t.negated]
         if not columns and not title_terms:
-            return [self._plain[i] for i in order]  # type: ignore[misc]
+            return self._lazy(order, _NO_SCORES, [], [])
         totals = _totals(order, columns)
         if columns:
             order.sort(key=totals.__getitem__, reverse=True)  # stable: ties keep page order
+        return self._lazy(order, totals, list(dict.fromkeys(columns)), title_terms)
+
+    def _lazy(self, order: list[int], totals: Mapping[int, float], columns: list[_Scored], title_terms: list[Term]) -> Results:
         # Copies (a pointer each): a later update or removal must not change what these show.
-        entries, keys = self._entries.copy(), self._keys.copy()
-        return Results(order, entries, keys, totals, list(dict.fromkeys(columns)), title_terms)  # type: ignore[arg-type]
+        return Results(order, self._entries.copy(), self._keys.copy(), totals, columns, title_terms)  # type: ignore[arg-type]
 
 
 class Results(Sequence[Match]):
@@ -418,7 +421,7 @@ class Results(Sequence[Match]):
         order: list[int],
         entries: list[Entry],
         keys: list[SearchKeys],
-        totals: dict[int, float],
+        totals: Mapping[int, float],
         columns: list[_Scored],
         title_terms: list[Term],
     ) -> None:
@@ -452,6 +455,8 @@ class Results(Sequence[Match]):
 
     def _spans_of(self, i: int) -> tuple[Span, ...]:
         """What `_Scored.spans` and the title terms give slot i, merged as `_matches` does."""
+        if not self._columns and not self._title_terms:
+            return ()
         title = self._keys[i].title
         found = []
         for column in self._columns:
@@ -502,6 +507,16 @@ class _Scored:
         return spans
 
 
+class _NoScores(dict):
+    """The totals of a search that ranks nothing: 0.0 for every slot, holding none."""
+
+    def __missing__(self, slot: int) -> float:
+        return 0.0
+
+
+_NO_SCORES = _NoScores()
+
+
 def _totals(order: list[int], columns: list[_Scored]) -> dict[int, float]:
     """slot -> the sum of its term scores, added in query order (as the reference does)."""
     if len(columns) == 1:
@@ -528,9 +543,27 @@ def _where(keys: SearchKeys, position: int) -> int:
     return IN_NOTES if position < keys[3] else IN_ABSTRACT
 
 
-def _discard(slots: list[int], slot: int) -> None:
-    if slot in slots:
-        slots.remove(slot)
+def _post(postings: dict[str, Posting], token: str, slot: int) -> None:
+    held = postings.get(token)
+    if held is None:
+        postings[token] = slot
+    elif type(held) is int:  # noqa: E721
+        postings[token] = [held, slot]
+    elif slot not in held:
+        held.append(slot)
+
+
+def _unpost(postings: dict[str, Posting], token: str, slot: int) -> None:
+    held = postings.get(token)
+    if held == slot:
+        postings[token] = []  # the word stays: the vocabulary is every word ever seen
+    elif type(held) is list and slot in held:  # noqa: E721
+        held.remove(slot)
+
+
+def _slots_of(postings: dict[str, Posting], token: str) -> Iterable[int]:
+    held = postings.get(token, ())
+    return (held,) if type(held) is int else held  # noqa: E721
 
 
 def _within(slots: Any, domain: Any) -> set[int]:

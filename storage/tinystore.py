@@ -9,11 +9,12 @@ Reads are cached and re-done only when the file on disk changed (another process
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 import os
 import tempfile
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -22,6 +23,8 @@ from tinydb.storages import Storage
 from .errors import DamagedLibraryError, LibraryWriteError
 
 Signature = tuple[int, int, int]  # inode, size, mtime_ns
+Convert = Callable[[str, Any], Any]  # (record key, record) -> what to keep of it
+EMPTY: Mapping[str, Convert] = MappingProxyType({})
 
 
 def file_signature(path: Path) -> Signature | None:
@@ -111,7 +114,19 @@ class AtomicJSONStorage(Storage):
             self._signature = signature
         return self._cache
 
-    def _parse(self) -> dict[str, Any]:
+    def read_converted(self, convert: Mapping[str, Convert]) -> dict[str, Any] | None:
+        """The tables, the rows of those named in `convert` replaced by `convert[table](key,
+        row)` as they are read. Not cached (TinyDB's writes need the rows as they are), and
+        the next `read` parses the file again."""
+        signature = file_signature(self.path)
+        if signature is None:
+            self._cache, self._signature = None, None
+            return None
+        data = self._parse(convert)
+        self._cache, self._signature = None, signature
+        return data
+
+    def _parse(self, convert: Mapping[str, Convert] | None = None) -> dict[str, Any]:
         try:
             data = load_json_file(self.path)
         except orjson.JSONDecodeError as exc:
@@ -120,6 +135,9 @@ class AtomicJSONStorage(Storage):
             raise self._damaged(f"cannot be read ({exc.strerror})") from None
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
             raise self._damaged("not a papershelf library file (expected an object of tables)")
+        for name, rows in (convert or {}).items():
+            if name in data:
+                data[name] = {key: rows(key, row) for key, row in data[name].items()}
         return data
 
     def _damaged(self, problem: str) -> DamagedLibraryError:
@@ -144,18 +162,21 @@ class AtomicJSONStorage(Storage):
 class RecordLinesStorage(AtomicJSONStorage):
     """The same JSON, written one record per line, so that it can be read a line at a time.
 
-    For the abstracts: parsing a 170 MB file in one go holds the bytes, the parser's own
-    document and the Python objects at once (~3x the file at the peak); a line at a time holds
-    only the result. Any other layout (an edited file) is parsed whole, as before, and a damaged
+    Parsing a 170 MB file of abstracts in one go holds the bytes, the parser's own document and
+    the Python objects at once (~3x the file at the peak); a line at a time holds only the
+    result. With `read_converted`, each record becomes what the caller keeps (a Paper) as soon
+    as its line is read: the parsed records are freed one by one, so their memory is reused
+    by the next line instead of being left as holes between the objects that stay (about 8 MiB
+    of resident memory at 10,000 papers). Any other layout (an edited file) is parsed whole, as before, and a damaged
     one gets the same error as any library file.
     """
 
-    def _parse(self) -> dict[str, Any]:
+    def _parse(self, convert: Mapping[str, Convert] | None = None) -> dict[str, Any]:
         try:
-            data = read_record_lines(self.path)
+            data = read_record_lines(self.path, convert or EMPTY)
         except OSError as exc:
             raise self._damaged(f"cannot be read ({exc.strerror})") from None
-        return data if data is not None else super()._parse()
+        return data if data is not None else super()._parse(convert)
 
     def _encode(self, data: dict[str, Any]) -> Iterable[bytes]:
         return record_lines(data)
@@ -174,10 +195,12 @@ def record_lines(data: dict[str, Any]) -> Iterator[bytes]:
     yield b"\n}\n" if data else b"}\n"
 
 
-def read_record_lines(path: Path) -> dict[str, Any] | None:
-    """The tables of a file in `record_lines` layout; None if it is laid out otherwise."""
+def read_record_lines(path: Path, convert: Mapping[str, Convert] = EMPTY) -> dict[str, Any] | None:
+    """The tables of a file in `record_lines` layout, rows converted as `read_converted`
+    says; None if it is laid out otherwise. A conversion's own error is raised as it is."""
     data: dict[str, dict[str, Any]] = {}
     rows: dict[str, Any] | None = None
+    converter: Convert | None = None
     with open(path, "rb") as handle, gc_paused():
         if handle.readline() != b"{\n":
             return None
@@ -191,13 +214,19 @@ def read_record_lines(path: Path) -> dict[str, Any] | None:
                     name = orjson.loads(line[: line.rindex(b":{")])
                     if not isinstance(name, str):
                         return None
-                    rows = data.setdefault(name, {})
+                    rows, converter = data.setdefault(name, {}), convert.get(name)
                     if line.endswith((b"{}\n", b"{},\n")):
                         rows = None
-                elif line in (b"}\n", b"},\n"):
+                    continue
+                if line in (b"}\n", b"},\n"):
                     rows = None
-                else:
-                    rows.update(orjson.loads(b"{" + line.rstrip(b",\n") + b"}"))
+                    continue
+                record = orjson.loads(b"{" + line.rstrip(b",\n") + b"}")
             except (orjson.JSONDecodeError, ValueError, TypeError):
                 return None
+            if converter is None:
+                rows.update(record)
+            else:
+                for key, row in record.items():
+                    rows[key] = converter(key, row)
     return None

@@ -133,10 +133,12 @@ def test_stale_in_memory_state_never_overwrites_disk(lib):
     assert shelf.starred and shelf.tags == ("mine",)
 
 
-def test_newer_schema_is_refused_and_untouched(tmp_path):
+@pytest.mark.parametrize("papers", [{}, {"1": {"doi": "10.1/x", "title": ["a newer shape"]}}])
+def test_newer_schema_is_refused_and_untouched(tmp_path, papers):
+    """Records a newer papershelf wrote may have another shape: the schema is what is said."""
     folder = tmp_path / "lib"
     folder.mkdir()
-    data = {"meta": {"1": {"schema": 99}}, "papers": {}}
+    data = {"meta": {"1": {"schema": 99}}, "papers": papers}
     (folder / "catalogue.json").write_text(json.dumps(data))
     before = (folder / "catalogue.json").read_bytes()
     with pytest.raises(PapershelfError, match="newer papershelf"):

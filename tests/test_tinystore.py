@@ -1,4 +1,4 @@
-"""The record-per-line layout of abstracts.json: the same JSON, read a line at a time."""
+"""The record-per-line layout of the catalogue and abstracts.json: the same JSON, read a line at a time."""
 
 from __future__ import annotations
 
@@ -49,3 +49,38 @@ def test_a_damaged_file_is_refused_naming_it(tmp_path, cut):
     with pytest.raises(DamagedLibraryError, match=r"abstracts\.json: not valid JSON"):
         RecordLinesStorage(path).read()
     assert path.read_bytes() == damaged
+
+
+def describe(key: str, row: object) -> tuple[str, str]:
+    return (key, repr(row))
+
+
+@settings(max_examples=100, deadline=None)
+@given(tables, st.booleans())
+def test_converted_reads_agree_in_either_layout(tmp_path_factory, data, by_lines):
+    """Rows converted as they are read: the same as converting the plain rows afterwards,
+    whether the file is in the line layout or in any other (an edited or older file)."""
+    path = tmp_path_factory.mktemp("s") / "catalogue.json"
+    if by_lines:
+        RecordLinesStorage(path).write(data)
+    else:
+        path.write_bytes(orjson.dumps(data))
+    convert = {name: describe for name in list(data)[:1]}
+    expected = {name: {k: describe(k, r) for k, r in rows.items()} if name in convert else rows for name, rows in data.items()}
+    storage = RecordLinesStorage(path)
+    assert storage.read_converted(convert) == expected
+    assert not storage.changed_on_disk()
+    assert storage.read() == data  # not cached: TinyDB's writes get the plain rows
+
+
+def test_a_conversion_error_is_raised_as_it_is(tmp_path):
+    path = tmp_path / "catalogue.json"
+    RecordLinesStorage(path).write({"papers": {"1": {"id": "a"}, "2": "not a record"}})
+
+    def strict(key: str, row: object) -> object:
+        if not isinstance(row, dict):
+            raise DamagedLibraryError(path, f"paper record {key} is malformed")
+        return row
+
+    with pytest.raises(DamagedLibraryError, match="paper record 2 is malformed"):
+        RecordLinesStorage(path).read_converted({"papers": strict})

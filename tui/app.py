@@ -47,6 +47,7 @@ class PapershelfApp(App[None]):
     @staticmethod
     def _first_screen_painted() -> None:
         """The command line paused the garbage collector for startup (tui/cli.py)."""
+        gc.collect()  # the garbage startup left (mounting makes cycles): frozen, it would stay
         gc.freeze()  # what startup made stays: later collections skip it
         gc.enable()
 

@@ -336,8 +336,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             self.move_cursor_to(row)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self._rows))
-        self._strip_cache.clear()
+        self.virtual_size = Size(event.size.width, len(self._rows))  # (cached rows are keyed by width)
         self.scroll_to_cursor()
 
     def on_focus(self) -> None:
@@ -353,7 +352,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         self._base_style = None
 
     def _restyle(self) -> None:
-        self._strip_cache.clear()
+        """Focus changes the colours; cached rows are keyed by focus, so they stay."""
         self._base_style = None
         self.refresh()
 
