@@ -50,3 +50,16 @@ async def test_a_damaged_abstracts_file_is_reported_and_the_list_still_works(see
         await pilot.pause()
         assert screen.current.shelf.read
     assert path.read_bytes() == b"{broken"
+
+
+async def test_abstracts_arriving_while_the_app_quits_are_ignored(seed_library, wait_for):
+    """q before the abstracts are in (seconds at 100,000 papers): the loading thread's news
+    comes to a screen whose widgets are already gone, and must not raise there."""
+    lazy = Library.open(seed_library.directory, abstracts_later=True)
+    held = _held_back(lazy)
+    app = PapershelfApp(lazy)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: held, what="the load to be asked for after the first paint")
+        await pilot.press("q")
+    screen._abstracts_arrived(None)  # what call_from_thread would run; it must not raise

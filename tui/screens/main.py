@@ -108,6 +108,8 @@ class MainScreen(TriageActions, Screen):
             pass  # the app quit before they were in
 
     def _abstracts_arrived(self, error: PapershelfError | None) -> None:
+        if not self.is_attached or not self.detail.children:
+            return  # the app is quitting (q pressed before the abstracts were in)
         self.detail.abstracts_pending = False
         if error is not None:
             self.notify(str(error), title="Abstracts", severity="error", markup=False, timeout=30)
