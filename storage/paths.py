@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 ENV_VAR = "PAPERSHELF_HOME"
 CATALOGUE = "catalogue.json"
 ANNOTATIONS = "annotations.json"
@@ -20,6 +18,8 @@ def default_library_dir() -> Path:
     override = os.environ.get(ENV_VAR, "").strip()
     if override:
         return Path(override).expanduser()
+    import platformdirs  # imported when needed: not with --library or $PAPERSHELF_HOME
+
     return Path(platformdirs.user_data_dir("papershelf", appauthor=False))
 
 

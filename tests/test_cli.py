@@ -141,3 +141,22 @@ def test_stats_reports_progress_and_tags(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "78 · 2 read · 0 starred" in out.stdout
     assert "[bold]rl" in out.stdout and "3%" in out.stdout
+
+
+def test_plain_start_skips_the_parser_only_when_nothing_else_is_asked():
+    from tui.cli import _plain_tui_library
+
+    assert _plain_tui_library([]) == ""
+    assert _plain_tui_library(["--library", "lib"]) == "lib"
+    for args in (["--library"], ["--library", "-h"], ["--library", ""], ["list"], ["--library", "lib", "list"],
+                 ["page.txt"], ["--library=lib"], ["-h"]):  # fmt: skip
+        assert _plain_tui_library(args) is None, args
+
+
+@pytest.mark.parametrize("args", [["--library", "{lib}"], ["--library={lib}"]])
+def test_the_tui_on_an_unusable_library_is_one_clear_line(tmp_path, args):
+    """Both ways to name the library (the fast path and the parser's) report the same."""
+    lib = tmp_path / "lib"
+    lib.write_text("a file, not a directory")
+    done = run_cli(*[a.format(lib=lib) for a in args])
+    assert done.returncode == 1 and "is not a directory" in done.stderr and "Traceback" not in done.stderr

@@ -18,17 +18,8 @@ from storage.library import ImportResult, Library
 from storage.models import Entry
 
 
-def open_library(directory: str | None, abstracts_later: bool = False) -> Library:
-    return Library.open(directory, abstracts_later=abstracts_later)
-
-
-def open_tui(library: Library, files: list[str]) -> int:
-    if files and import_files(library, files) != 0:
-        return 1
-    from tui.app import PapershelfApp
-
-    PapershelfApp(library).run()
-    return 0
+def open_library(directory: str | None) -> Library:
+    return Library.open(directory)
 
 
 def import_files(library: Library, files: list[str]) -> int:

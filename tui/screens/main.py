@@ -53,6 +53,7 @@ class MainScreen(TriageActions, Screen):
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
+        self._classes_for_size()
         # Entries this session wrote, newest version: a filter that ran before a toggle
         # returns the old entry, and must not undo the toggle on screen.
         self._written: dict[str, Entry] = {}
@@ -64,6 +65,13 @@ class MainScreen(TriageActions, Screen):
         self._detail_pending = False
         self._shown_query = ""
         self._searching = False  # a filter is taking long (the index is being built, at 100,000 papers)
+
+    def _classes_for_size(self) -> None:
+        """The size classes Screen sets on its first resize, set now: setting them then
+        restyles every widget once more before the first frame (~5 ms)."""
+        width, height = self.app.size
+        for size, breakpoints in ((width, self.HORIZONTAL_BREAKPOINTS), (height, self.VERTICAL_BREAKPOINTS)):
+            self.add_class(*[name for start, name in breakpoints if size >= start][-1:])
 
     def compose(self) -> ComposeResult:
         # Kept as attributes: they are still needed in on_unmount, after the DOM is gone.

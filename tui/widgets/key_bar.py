@@ -46,6 +46,7 @@ class KeyBar(Widget):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._spans: list[tuple[int, int, str]] = []  # cell range -> key, for clicks
+        self._style_cache: dict[bool, tuple[Style, Style]] | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -100,10 +101,23 @@ class KeyBar(Widget):
 
     def _append(self, text: Text, key: Key) -> None:
         start = text.cell_len
-        dim = Style(dim=not key.enabled)
-        text.append(f" {key.display}", style=self._style("key-bar--key") + dim)
-        text.append(f" {key.description}{GAP}", style=self._style("key-bar--description") + dim)
+        key_style, description_style = self._styles(key.enabled)
+        text.append(f" {key.display}", style=key_style)
+        text.append(f" {key.description}{GAP}", style=description_style)
         self._spans.append((start, text.cell_len, key.key))
+
+    def _styles(self, enabled: bool) -> tuple[Style, Style]:
+        """The key's and the description's style, looked up once (not per key and render)."""
+        if self._style_cache is None:
+            self._style_cache = {
+                on: (self._style("key-bar--key") + Style(dim=not on), self._style("key-bar--description") + Style(dim=not on))
+                for on in (True, False)
+            }
+        return self._style_cache[enabled]
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style_cache = None
 
     def _style(self, component: str) -> Style:
         full = self.get_component_rich_style(component, partial=True)
