@@ -27,7 +27,7 @@ from .errors import DamagedLibraryError, PapershelfError, UnknownPaperError
 from .history import History, Step, step_from_doc, step_to_doc
 from .ids import doc_id, paper_id
 from .journal import JournaledStorage
-from .models import BLANK_SHELF, Entry, ImportedPaper, Paper, Shelf, normalise_tags
+from .models import BLANK_SHELF, Entry, ImportedPaper, Paper, Shelf, make_entry, normalise_tags
 from .text import clean_line
 from .tinystore import AtomicJSONStorage, RecordLinesStorage, gc_paused
 
@@ -243,7 +243,7 @@ class Library:
             raise DamagedLibraryError(storage.path, "paper positions are not all numbers", storage.backup_hint) from None
         old = self._entries
         with self._index_lock:
-            self._entries = {p.id: Entry(p, old[p.id].shelf if p.id in old else BLANK_SHELF) for p in papers}
+            self._entries = {p.id: make_entry(p, old[p.id].shelf if p.id in old else BLANK_SHELF) for p in papers}
             self._index = None
             if with_abstracts:
                 self._abstracts_in.set()
@@ -311,7 +311,7 @@ class Library:
     def _merge_abstracts(self, texts: dict[str, str]) -> None:
         with self._index_lock:
             self._entries = {
-                pid: Entry(e.paper.with_abstract(texts[key]), e.shelf) if (key := str(doc_id(pid))) in texts else e
+                pid: make_entry(e.paper.with_abstract(texts[key]), e.shelf) if (key := str(doc_id(pid))) in texts else e
                 for pid, e in self._entries.items()
             }
             self._index = None

@@ -318,3 +318,21 @@ def _reference_normalise_title(title: str) -> str:
 @given(st.text(max_size=40) | st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
 def test_title_normalisation_fast_path_keeps_every_id(title):
     assert normalise_title(title) == _reference_normalise_title(title)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(), st.text(), st.text(), st.lists(st.text(), max_size=2).map(tuple), st.text(), st.text(),
+       st.integers(), st.text(), st.booleans())  # fmt: skip
+def test_the_fast_record_makers_make_the_same_frozen_records(pid, title, abstract, links, listed, first_seen,
+                                                              position, source, read):  # fmt: skip
+    import dataclasses
+
+    from storage.models import Entry, Paper, make_entry, make_paper
+
+    values = (pid, title, abstract, links, listed, first_seen, position, source)
+    paper, slow = make_paper(*values), Paper(*values)
+    assert paper == slow and hash(paper) == hash(slow) and type(paper) is Paper
+    entry = make_entry(paper, Shelf(read=read))
+    assert entry == Entry(slow, Shelf(read=read)) and hash(entry) == hash(Entry(slow, Shelf(read=read)))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        paper.title = "changed"  # type: ignore[misc]
