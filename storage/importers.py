@@ -39,6 +39,7 @@ _SIGNATURES = (
     (b"SQLite format 3\x00", "SQLite database"),
 )
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+KIND_PREFIX = 65536  # the leading whitespace and BibTeX comment lines looked through for a kind
 _BIBTEX_START = re.compile(r"\A(?:\s*%[^\n]*\n)*\s*@[A-Za-z]+\s*[{(]")
 _EMPTY_HINTS = {
     "json": "the papershelf JSON export has an empty paper list",
@@ -101,7 +102,7 @@ def _reject_binary(data: bytes, source: str) -> None:
 def load_text(text: str, source: str) -> list[ImportedPaper]:
     """The papers in text (a file's content, stdin, a clipboard paste)."""
     text = text.removeprefix("\ufeff")
-    if not text.strip():
+    if not text or text.isspace():  # (strip() would copy a 170 MB page to find that out)
         raise ImportFormatError(source, "file is empty")
     if "\x00" in text:
         raise ImportFormatError(source, "binary file (contains NUL bytes), expected text")
@@ -121,10 +122,11 @@ def load_text(text: str, source: str) -> list[ImportedPaper]:
 
 def detect_kind(text: str, source: str = "") -> str:
     """The input's kind ("json", "bibtex" or "page"): by content, then by file extension."""
-    start = text.lstrip("\ufeff \t\r\n")[:1]
+    head = text[:KIND_PREFIX]  # what tells the kind is at the start: no copy of a 170 MB page
+    start = head.lstrip("\ufeff \t\r\n")[:1]
     if start in ("{", "["):
         return "json"
-    if _BIBTEX_START.match(text.replace("\r\n", "\n")):
+    if _BIBTEX_START.match(head.replace("\r\n", "\n")):
         return "bibtex"
     suffix = Path(source).suffix.lower()
     return {".bib": "bibtex", ".bibtex": "bibtex", ".json": "json"}.get(suffix, "page")

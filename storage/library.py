@@ -27,7 +27,7 @@ from .errors import DamagedLibraryError, PapershelfError, UnknownPaperError
 from .history import History, Step, step_from_doc, step_to_doc
 from .ids import doc_id, paper_id
 from .journal import JournaledStorage
-from .models import BLANK_SHELF, Entry, ImportedPaper, Paper, Shelf, make_entry, normalise_tags
+from .models import BLANK_SHELF, Entry, ImportedPaper, Paper, Shelf, make_entry, make_paper, normalise_tags
 from .text import clean_line
 from .tinystore import AtomicJSONStorage, RecordLinesStorage, gc_paused
 
@@ -579,7 +579,7 @@ class Library:
                 self._write_docs(self._catalogue, PAPERS, {doc_id(p.id): p.to_doc() for p in papers})
                 for paper in papers:
                     shelf = self._entries[paper.id].shelf if paper.id in self._entries else BLANK_SHELF
-                    self._set_entry(Entry(paper, shelf))
+                    self._set_entry(make_entry(paper, shelf))
             self._import_shelves(unique, added)
             if added:
                 restore = tuple(self._entries[pid].paper for pid in added)
@@ -596,8 +596,8 @@ class Library:
             old = self._entries.get(pid)
             if old is None:
                 position += 1
-                out.append(Paper(pid, item.title, item.abstract, item.links, item.listed,
-                                 item.first_seen or stamp, position, source))
+                out.append(make_paper(pid, item.title, item.abstract, item.links, item.listed,
+                                      item.first_seen or stamp, position, source))
             elif (item.title, item.abstract, item.links) != (old.paper.title, old.paper.abstract, old.paper.links):
                 newest = replace(old.paper, title=item.title, abstract=item.abstract or old.paper.abstract,
                                  links=item.links or old.paper.links)

@@ -76,6 +76,8 @@ def parse_page(text: str, source: str = "<page>") -> list[ImportedPaper]:
 
 def extract_links(abstract: str) -> tuple[str, ...]:
     """http(s) URLs in the text, in order, without duplicates or trailing punctuation."""
+    if "://" not in abstract:  # most abstracts
+        return ()
     links = (_trim_url(url) for url in _urls(abstract))
     return tuple(dict.fromkeys(link for link in links if _URL.fullmatch(link)))
 
@@ -112,7 +114,7 @@ def _blocks(text: str) -> Iterator[_Block]:
     starts a new section."""
     lines: list[str] = []
     section, listed, start = 0, "", 0
-    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    raw_lines = (text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text).split("\n")
     for number, raw in enumerate([*raw_lines, ""], start=1):
         line = clean_line(raw)
         if _CHROME_LINE.fullmatch(line):
