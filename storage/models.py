@@ -118,23 +118,24 @@ class Shelf:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Shelf:
-        shelf = cls(
-            read=doc.get("read", False),
-            starred=doc.get("starred", False),
-            tags=tuple(doc.get("tags", ())),
-            notes=doc.get("notes", ""),
-            read_at=doc.get("read_at", ""),
-            updated=doc.get("updated", ""),
+        """From a record; checks written out, as for Paper (thousands are read before the first screen)."""
+        get = doc.get
+        read, starred, notes, read_at, updated = (
+            get("read", False), get("starred", False), get("notes", ""), get("read_at", ""), get("updated", "")
         )
-        flags_ok = type(shelf.read) is bool and type(shelf.starred) is bool  # noqa: E721
-        texts = (shelf.notes, shelf.read_at, shelf.updated, *shelf.tags)
-        if not flags_ok or not all(type(v) is str for v in texts):  # noqa: E721
+        tags = tuple(get("tags", ()))
+        if not (type(read) is bool and type(starred) is bool and type(notes) is str  # noqa: E721
+                and type(read_at) is str and type(updated) is str):  # noqa: E721
             raise TypeError("annotation fields have the wrong types")
-        return shelf
+        for tag in tags:
+            if type(tag) is not str:  # noqa: E721
+                raise TypeError("annotation fields have the wrong types")
+        return make_shelf(read, starred, tags, notes, read_at, updated)
 
 
 BLANK_SHELF = Shelf()
 make_paper = positional_maker(Paper)
+make_shelf = positional_maker(Shelf)
 
 
 @dataclass(frozen=True, slots=True)

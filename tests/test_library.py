@@ -327,11 +327,13 @@ def test_the_fast_record_makers_make_the_same_frozen_records(pid, title, abstrac
                                                               position, source, read):  # fmt: skip
     import dataclasses
 
-    from storage.models import Entry, Paper, make_entry, make_paper
+    from storage.models import Entry, Paper, make_entry, make_paper, make_shelf
 
     values = (pid, title, abstract, links, listed, first_seen, position, source)
     paper, slow = make_paper(*values), Paper(*values)
     assert paper == slow and hash(paper) == hash(slow) and type(paper) is Paper
+    shelf = make_shelf(read, not read, (title,), abstract, listed, source)
+    assert shelf == Shelf(read, not read, (title,), abstract, listed, source)
     entry = make_entry(paper, Shelf(read=read))
     assert entry == Entry(slow, Shelf(read=read)) and hash(entry) == hash(Entry(slow, Shelf(read=read)))
     with pytest.raises(dataclasses.FrozenInstanceError):

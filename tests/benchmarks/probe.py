@@ -53,34 +53,32 @@ def run_bare() -> None:
 
 
 def run_app(directory: str, steady: bool = False) -> None:
-    """The real command line (`papershelf --library DIR`), headless, leaving at the first rows."""
+    """The real command line (`papershelf --library DIR`), headless, leaving at the first rows:
+    the first refresh after the main screen's on_mount has put them in the list (timed as the
+    bare app is: a callback after the first refresh that follows the content being set)."""
     from tui import cli
     from tui.app import PapershelfApp
-    from tui.widgets.paper_list import PaperList
+    from tui.screens.main import MainScreen
 
-    run, on_mount = PapershelfApp.run, PapershelfApp.on_mount
+    run, screen_mounted = PapershelfApp.run, MainScreen.on_mount
 
     def headless_run(self, **kwargs):
         return run(self, headless=True, size=(120, 36))
 
-    def watched_mount(self) -> None:
-        on_mount(self)
-        self._probe_poll = self.set_interval(0.002, lambda: check(self))
+    def watched_mount(screen: MainScreen) -> None:
+        screen_mounted(screen)
+        assert len(screen.papers) > 0, "the probe needs a library with papers"
+        app = screen.app
+        if steady:
+            app.run_worker(lambda: steady_state(app, screen.library), thread=True)
+        else:
+            screen.call_after_refresh(painted_then, app.exit)
 
-    def check(app) -> None:
-        lists = app.screen.query(PaperList)
-        if lists and len(lists.first()) > 0:
-            app._probe_poll.stop()
-            if steady:
-                app.run_worker(lambda: steady_state(app), thread=True)
-            else:
-                app.call_after_refresh(painted_then, app.exit)
-
-    def steady_state(app) -> None:
-        app.screen.library.search("steady state")
+    def steady_state(app, library) -> None:
+        library.search("steady state")
         app.call_from_thread(painted_then, app.exit)
 
-    PapershelfApp.run, PapershelfApp.on_mount = headless_run, watched_mount
+    PapershelfApp.run, MainScreen.on_mount = headless_run, watched_mount
     cli.main(["--library", directory])
     report()
 

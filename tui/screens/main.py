@@ -27,9 +27,6 @@ from tui.widgets.notes import NotesEditor
 from tui.widgets.paper_list import PaperList, PaperRows
 from tui.widgets.status import StatusLine
 
-from .help import HelpScreen
-from .links import LinkChooser
-from .tags import TagsScreen
 from .triage_actions import TRIAGE_PAPER_ACTIONS, TRIAGE_TYPING_ACTIONS, SavedFilterCommands, TriageActions
 
 CURSOR_SETTING = "cursor"
@@ -360,6 +357,8 @@ class MainScreen(TriageActions, Screen):
             if tags is not None and self.papers.highlighted_id == current.id:
                 self._change(lambda e: self.library.set_tags(e.id, tags))
 
+        from .tags import TagsScreen  # the dialogs are imported when first opened: startup time
+
         screen = TagsScreen(current.paper.title, current.shelf.tags, self.library.all_tags())
         self.app.push_screen(screen, save)
 
@@ -393,6 +392,8 @@ class MainScreen(TriageActions, Screen):
         elif len(links) == 1:
             self._open(links[0])
         else:
+            from .links import LinkChooser
+
             self.app.push_screen(LinkChooser(links), self._open)
 
     def _open(self, url: str | None) -> None:
@@ -419,6 +420,8 @@ class MainScreen(TriageActions, Screen):
         self.app.push_screen(ExportScreen.of(self))
 
     def action_help(self) -> None:
+        from .help import HelpScreen
+
         self.app.push_screen(HelpScreen(MAIN_BINDINGS))
 
     def action_quit(self) -> None:

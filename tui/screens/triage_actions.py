@@ -21,9 +21,6 @@ from storage.sorting import DEFAULT_SORT, next_sort
 from tui import triage
 from tui.triage import BULK_CONFIRM_OVER, BulkChange
 
-from .confirm import ConfirmScreen
-from .save_filter import SaveFilterScreen
-from .tags import TagsScreen
 
 if TYPE_CHECKING:
     from tui.watch import LibraryWatcher
@@ -136,6 +133,8 @@ class TriageActions:
                 self._confirm_bulk(triage.bulk_tags(tags), ids)
 
         title = f"Add tags to {triage.papers(len(ids))} (selected)"
+        from .tags import TagsScreen  # the dialogs are imported when first opened: startup time
+
         self.app.push_screen(TagsScreen(title, (), self.library.all_tags()), add)
         return True
 
@@ -154,6 +153,8 @@ class TriageActions:
         def answered(yes: bool | None) -> None:
             if yes:
                 self._run_bulk(change, ids)
+
+        from .confirm import ConfirmScreen
 
         self.app.push_screen(ConfirmScreen(change.question(len(ids)), "Change several papers"), answered)
 
@@ -209,6 +210,8 @@ class TriageActions:
                 return
             said = f"Filter {slot}: {text.strip()}" if text.strip() else f"Filter {slot} forgotten"
             self.notify(said, title="Saved filter", markup=False)
+
+        from .save_filter import SaveFilterScreen
 
         self.app.push_screen(SaveFilterScreen(text, triage.saved_filters(self.library)), save)
 
