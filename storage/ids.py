@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 
@@ -22,6 +21,8 @@ def normalise_title(title: str) -> str:
 
 def paper_id(title: str) -> str:
     """12 hex digits of the SHA-1 of the normalised title."""
+    import hashlib  # here: opening the library needs no hashing, only an import does (startup)
+
     key = normalise_title(title) or title
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:ID_LENGTH]
 

@@ -67,6 +67,8 @@ def test_converted_reads_agree_in_either_layout(tmp_path_factory, data, by_lines
         path.write_bytes(orjson.dumps(data))
     convert = {name: describe for name in list(data)[:1]}
     expected = {name: {k: describe(k, r) for k, r in rows.items()} if name in convert else rows for name, rows in data.items()}
+    if by_lines:  # the line reader itself (a file this small is read whole by the storage)
+        assert read_record_lines(path, convert) == expected
     storage = RecordLinesStorage(path)
     assert storage.read_converted(convert) == expected
     assert not storage.changed_on_disk()
@@ -84,3 +86,5 @@ def test_a_conversion_error_is_raised_as_it_is(tmp_path):
 
     with pytest.raises(DamagedLibraryError, match="paper record 2 is malformed"):
         RecordLinesStorage(path).read_converted({"papers": strict})
+    with pytest.raises(DamagedLibraryError, match="paper record 2 is malformed"):
+        read_record_lines(path, {"papers": strict})

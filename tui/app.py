@@ -16,7 +16,6 @@ from textual.screen import Screen
 from storage.library import Library
 from tui.keys import MAIN_BINDINGS, help_text, key_labels
 from tui.screens.main import MainScreen
-from tui.screens.welcome import WelcomeScreen
 
 THEME_SETTING = "theme"
 DEFAULT_THEME = "textual-dark"
@@ -42,6 +41,8 @@ class PapershelfApp(App[None]):
         theme = self.library.get_setting(THEME_SETTING, DEFAULT_THEME)
         self.theme = theme if theme in self.available_themes else DEFAULT_THEME
         if not len(self.library):
+            from tui.screens.welcome import WelcomeScreen  # only for an empty library
+
             self.push_screen(WelcomeScreen(self.library, on_imported=self._leave_welcome))
 
     @staticmethod
@@ -63,6 +64,8 @@ class PapershelfApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from (c for c in super().get_system_commands(screen) if c.title != "Quit")  # ours saves first
+        from tui.screens.welcome import WelcomeScreen
+
         if isinstance(screen, MainScreen):
             yield from _binding_commands(screen)
         elif isinstance(screen, WelcomeScreen):
