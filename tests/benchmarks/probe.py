@@ -56,7 +56,13 @@ def run_app(directory: str, steady: bool = False) -> None:
     """The real command line (`papershelf --library DIR`), headless, leaving at the first rows:
     the first refresh after the main screen's on_mount has put them in the list (timed as the
     bare app is: a callback after the first refresh that follows the content being set)."""
+    import gc
+
     from tui import cli
+
+    # `papershelf` imports the app inside cli.main, with the collector paused; this probe
+    # imports it beforehand, to watch it, so it pauses the collector first as main would.
+    gc.disable()
     from tui.app import PapershelfApp
     from tui.screens.main import MainScreen
 
