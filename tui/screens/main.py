@@ -65,10 +65,11 @@ class MainScreen(TriageActions, Screen):
 
     def _classes_for_size(self) -> None:
         """The size classes Screen sets on its first resize, set now: setting them then
-        restyles every widget once more before the first frame (~5 ms)."""
+        restyles every widget once more before the first frame (~5 ms). Not styled here
+        (update=False): the screen is styled when it mounts."""
         width, height = self.app.size
         for size, breakpoints in ((width, self.HORIZONTAL_BREAKPOINTS), (height, self.VERTICAL_BREAKPOINTS)):
-            self.add_class(*[name for start, name in breakpoints if size >= start][-1:])
+            self.add_class(*[name for start, name in breakpoints if size >= start][-1:], update=False)
 
     def compose(self) -> ComposeResult:
         # Kept as attributes: they are still needed in on_unmount, after the DOM is gone.
