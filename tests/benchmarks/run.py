@@ -54,8 +54,10 @@ def bench_startup(folder: Path, repeats: int) -> dict:
     """Startup to the first rows (the abstracts are read after that); memory in the steady
     state: abstracts in and the search index built."""
     probe("app", str(folder))  # a schema-1 cache is upgraded on its first open: not timed
-    bare = [probe("bare") for _ in range(repeats)]
-    app = [probe("app", str(folder)) for _ in range(repeats)]
+    bare, app = [], []
+    for _ in range(repeats):  # interleaved, so that the machine's drift hits both alike
+        bare.append(probe("bare"))
+        app.append(probe("app", str(folder)))
     steady = probe("memory", str(folder))
     return {
         "startup_ms": statistics.median(r["ms"] for r in app),
