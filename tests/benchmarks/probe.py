@@ -1,10 +1,11 @@
 """Startup probe, run as its own process by the benchmark suite.
 
 `probe.py app LIBDIR` opens papershelf on LIBDIR headless, as the command line does, and exits
-as soon as the main screen has painted its first rows; `probe.py bare` does the same for a bare
-Textual app (the floor). `probe.py memory LIBDIR` waits instead until the abstracts are in and
-the search index is built (the steady state a session lives in). Each prints one JSON line:
-wall-clock time of the paint and peak RSS.
+once the first frame showing the main screen's rows has been written out; `probe.py bare` does
+the same for a bare Textual app's first frame (the floor). Both are timed at the same place:
+when Textual hands the frame to its output (`App._display`). `probe.py memory LIBDIR` waits
+instead until the abstracts are in and the search index is built (the steady state a session
+lives in). Each prints one JSON line: wall-clock time of the frame and peak RSS.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -37,6 +39,18 @@ def report() -> None:
     print(json.dumps({"painted": PAINTED[0], "peak_rss": peak_rss()}), flush=True)
 
 
+def exit_at_first_frame(app_class, shows_content: Callable[[object], bool]) -> None:
+    """Time the first frame written out while `shows_content(screen)`, then leave."""
+    display = app_class._display
+
+    def timed_display(app, screen, renderable) -> None:
+        display(app, screen, renderable)
+        if not PAINTED and renderable is not None and shows_content(screen):
+            painted_then(app.exit)
+
+    app_class._display = timed_display
+
+
 def run_bare() -> None:
     from textual.app import App
     from textual.widgets import Static
@@ -45,17 +59,13 @@ def run_bare() -> None:
         def compose(self):
             yield Static("hello")
 
-        def on_mount(self) -> None:
-            self.call_after_refresh(painted_then, self.exit)
-
+    exit_at_first_frame(Bare, lambda screen: True)
     Bare().run(headless=True, size=(120, 36))
     report()
 
 
 def run_app(directory: str, steady: bool = False) -> None:
-    """The real command line (`papershelf --library DIR`), headless, leaving at the first rows:
-    the first refresh after the main screen's on_mount has put them in the list (timed as the
-    bare app is: a callback after the first refresh that follows the content being set)."""
+    """The real command line (`papershelf --library DIR`), headless."""
     import gc
 
     from tui import cli
@@ -74,16 +84,16 @@ def run_app(directory: str, steady: bool = False) -> None:
     def watched_mount(screen: MainScreen) -> None:
         screen_mounted(screen)
         assert len(screen.papers) > 0, "the probe needs a library with papers"
-        app = screen.app
         if steady:
+            app = screen.app
             app.run_worker(lambda: steady_state(app, screen.library), thread=True)
-        else:
-            screen.call_after_refresh(painted_then, app.exit)
 
     def steady_state(app, library) -> None:
         library.search("steady state")
         app.call_from_thread(painted_then, app.exit)
 
+    if not steady:
+        exit_at_first_frame(PapershelfApp, lambda screen: isinstance(screen, MainScreen) and len(screen.papers) > 0)
     PapershelfApp.run, MainScreen.on_mount = headless_run, watched_mount
     cli.main(["--library", directory])
     report()
