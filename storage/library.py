@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -238,12 +239,15 @@ class Library:
         self._catalogue_schema = self._check_schema(data, storage) if data else SCHEMA_VERSION
         papers = list(data.get(PAPERS, {}).values())
         try:
-            papers.sort(key=lambda p: p.position)
+            papers.sort(key=attrgetter("position"))
         except TypeError:
             raise DamagedLibraryError(storage.path, "paper positions are not all numbers", storage.backup_hint) from None
         old = self._entries
         with self._index_lock:
-            self._entries = {p.id: make_entry(p, old[p.id].shelf if p.id in old else BLANK_SHELF) for p in papers}
+            if old:  # a reload: the shelves stay until the annotations are read again
+                self._entries = {p.id: make_entry(p, old[p.id].shelf if p.id in old else BLANK_SHELF) for p in papers}
+            else:
+                self._entries = {p.id: make_entry(p, BLANK_SHELF) for p in papers}
             self._index = None
             if with_abstracts:
                 self._abstracts_in.set()
@@ -344,10 +348,14 @@ class Library:
             raise DamagedLibraryError(storage.path, "the settings record is malformed", storage.backup_hint)
         self._settings = dict(settings)
         entries = self._entries
+        changed = []
         for pid in (shelves.keys() | self._annotated) & entries.keys():
-            shelf = shelves.get(pid, BLANK_SHELF)
-            if entries[pid].shelf != shelf:  # only what changed: the index stays warm
-                self._set_entry(Entry(entries[pid].paper, shelf))
+            shelf, old = shelves.get(pid, BLANK_SHELF), entries[pid].shelf
+            if old is not shelf and old != shelf:  # only what changed: the index stays warm
+                changed.append(make_entry(entries[pid].paper, shelf))
+        with self._index_lock:
+            for entry in changed:
+                self._set_entry(entry)
         self._annotated = set(shelves)
 
     def _paper_from(self, doc: Any, key: str, abstract: str | None) -> Paper:
