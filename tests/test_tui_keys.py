@@ -362,3 +362,23 @@ async def test_keys_typed_in_a_burst_reach_the_widget_they_were_typed_for(seed_l
         assert seed_library.entry(current).shelf.notes == "great"
         assert isinstance(app.screen, MainScreen) and screen.focused is screen.papers
         assert not any(e.shelf.read for e in seed_library.entries())
+
+
+async def test_a_list_key_just_before_n_still_acts_on_the_list(seed_library, wait_for):
+    """"sn" in one burst from a terminal: n (a priority binding) moves the focus to the notes
+    as it arrives, before the list has handled the s queued ahead of it. That s was typed for
+    the list and must still star the paper, not be dropped as a letter typed while in the notes.
+    (Pilot's keys do not race like a terminal's, so the race is set up as it happens.)"""
+    from textual import events
+
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        first = screen.current.id
+        await screen.run_action("focus_notes")  # n, handled as it arrived
+        key = events.Key("s", "s")
+        key.set_sender(app)
+        screen.papers.post_message(key)  # the s the list was sent before the n
+        await wait_for(pilot, lambda: seed_library.entry(first).shelf.starred, what="the star")
+        assert screen.focused is screen.notes and screen.notes.text == ""  # not typed there either

@@ -288,8 +288,9 @@ class MainScreen(TriageActions, Screen):
     # --- actions (the binding table in tui/keys.py) ----------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Greyed out without a paper; hidden while typing (the keys type text then)."""
-        if action in LETTER_ACTIONS and isinstance(self.focused, (Input, TextArea)):
+        """Greyed out without a paper; hidden while typing (the keys type text then), unless
+        the key was typed for the list before the focus moved (PaperList.late_key)."""
+        if action in LETTER_ACTIONS and isinstance(self.focused, (Input, TextArea)) and not self.papers.late_key:
             return False
         return True if self.available(action) else None
 

@@ -192,6 +192,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         self._styles: dict[str, Style] = {}
         self._base_style: Style | None = None
         self.selected: set[str] = set()
+        self.late_key = False  # handling a key sent here before the focus moved on (_on_key)
         self.empty_message = empty_message
 
     # --- contents -------------------------------------------------------------------------
@@ -326,6 +327,25 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     # --- events ---------------------------------------------------------------------------
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A key sent here while the list had the focus, handled after a priority binding moved
+        the focus on (a burst: "sn" stars, then opens the notes). It was typed for the list:
+        its binding runs now, though the screen would refuse letter keys while the notes have
+        the focus (they type there). See tui/widgets/burst_keys.py."""
+        if self.screen.focused is self:
+            return
+        # The screen's own table (its active bindings leave out what it refuses just now).
+        for binding in self.screen._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority:  # (priority keys never come here: they act as they arrive)
+                event.stop()
+                event.prevent_default()
+                self.late_key = True  # the screen's check_action lets a letter key act, then
+                try:
+                    await self.screen.run_action(binding.action)
+                finally:
+                    self.late_key = False
+                return
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
