@@ -364,21 +364,43 @@ async def test_keys_typed_in_a_burst_reach_the_widget_they_were_typed_for(seed_l
         assert not any(e.shelf.read for e in seed_library.entries())
 
 
-async def test_a_list_key_just_before_n_still_acts_on_the_list(seed_library, wait_for):
-    """"sn" in one burst from a terminal: n (a priority binding) moves the focus to the notes
-    as it arrives, before the list has handled the s queued ahead of it. That s was typed for
-    the list and must still star the paper, not be dropped as a letter typed while in the notes.
-    (Pilot's keys do not race like a terminal's, so the race is set up as it happens.)"""
+async def test_keys_sent_to_the_list_before_n_act_first_in_order(seed_library, wait_for):
+    """"jsn…" in one burst from a terminal: j and s are sent to the list as they arrive, then n,
+    a priority binding, acts at once. It must wait for them: the star on the second paper, and
+    the note too (not on the first, where the cursor was when n arrived; not s dropped as a
+    letter typed in the notes). Pilot's keys do not race like a terminal's, so the race is set
+    up as it happens: the keys queued at the list, then n's action before the list has run."""
     from textual import events
 
     app = PapershelfApp(seed_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = main_screen(app)
-        first = screen.current.id
-        await screen.run_action("focus_notes")  # n, handled as it arrived
-        key = events.Key("s", "s")
-        key.set_sender(app)
-        screen.papers.post_message(key)  # the s the list was sent before the n
-        await wait_for(pilot, lambda: seed_library.entry(first).shelf.starred, what="the star")
-        assert screen.focused is screen.notes and screen.notes.text == ""  # not typed there either
+        second = screen.papers.entries[1].id
+        for char in "js":
+            key = events.Key(char, char)
+            key.set_sender(app)
+            screen.papers.post_message(key)
+        await screen.run_action("focus_notes")
+        assert screen.current.id == second and screen.focused is screen.notes
+        await pilot.press("h", "i", "escape")
+        await wait_for(pilot, lambda: seed_library.entry(second).shelf.notes == "hi", what=f"the note ({seed_library.entry(second).shelf.notes!r}, {screen.notes.text!r})")
+        assert seed_library.entry(second).shelf.starred
+        assert [e.id for e in seed_library.entries() if e.shelf.notes or e.shelf.starred] == [second]
+
+
+async def test_n_and_a_note_typed_in_a_burst_behind_enter_in_the_filter(seed_library, wait_for):
+    """"/crit⏎nabc" at once: every key after "/" is sent to the filter as it arrives; n and
+    "abc" reach it after enter took the focus to the list, and go on in order: n opens the
+    notes of the best match, "abc" is typed there."""
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        _burst(app, "/crit\rnabc")
+        await wait_for(pilot, lambda: screen.focused is screen.notes and screen.notes.text == "abc", what="the note")
+        best = screen.papers.entries[0]
+        assert screen.current.id == best.id and best.paper.title.startswith("Training Language Models to Critique")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: seed_library.entry(best.id).shelf.notes == "abc", what="the note saved")
+        assert not any(e.shelf.read or e.shelf.starred for e in seed_library.entries())

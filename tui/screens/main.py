@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from textual import on
@@ -140,8 +141,10 @@ class MainScreen(TriageActions, Screen):
         if not self._detail_pending:
             return
         self._detail_pending = False
-        self.detail.show(self.current)
-        self.notes.load(self.current)
+        current = self.current
+        self.detail.show(current)
+        if not (self.notes.has_focus and current is not None and self.notes.paper_id == current.id):
+            self.notes.load(current)  # (not again while the reader types its note)
 
     def save_state(self) -> None:
         """Save the note being edited and the cursor: called on quit and unmount."""
@@ -288,9 +291,8 @@ class MainScreen(TriageActions, Screen):
     # --- actions (the binding table in tui/keys.py) ----------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Greyed out without a paper; hidden while typing (the keys type text then), unless
-        the key was typed for the list before the focus moved (PaperList.late_key)."""
-        if action in LETTER_ACTIONS and isinstance(self.focused, (Input, TextArea)) and not self.papers.late_key:
+        """Greyed out without a paper; hidden while typing (the keys type text then)."""
+        if action in LETTER_ACTIONS and isinstance(self.focused, (Input, TextArea)):
             return False
         return True if self.available(action) else None
 
@@ -322,7 +324,8 @@ class MainScreen(TriageActions, Screen):
     # right after `/`, `n` or esc while the app is busy would otherwise reach the old widget
     # as commands ("/crit" marking a paper read).
 
-    def action_focus_filter(self) -> None:
+    async def action_focus_filter(self) -> None:
+        await self._after_keys_sent_to_the_list()
         self.set_focus(self.filter_bar)
 
     def action_submit_filter(self) -> None:
@@ -364,11 +367,24 @@ class MainScreen(TriageActions, Screen):
         screen = TagsScreen(current.paper.title, current.shelf.tags, self.library.all_tags())
         self.app.push_screen(screen, save)
 
-    def action_focus_notes(self) -> None:
+    async def action_focus_notes(self) -> None:
+        await self._after_keys_sent_to_the_list()
+        self._detail_pending = True  # the notes of the paper the cursor is on now, at once
         self._show_current()
         self.add_class("-notes-open")
         self.notes.move_cursor(self.notes.document.end)
         self.set_focus(self.notes)
+
+    async def _after_keys_sent_to_the_list(self) -> None:
+        """`/` and `n` are priority bindings: they act as they arrive, so that the keys behind
+        them go to the filter or the notes. Keys already sent to the list ahead of them ("js"
+        of "jsn") act first, in the order typed: the list runs its queue meanwhile, and the
+        keys behind wait in the app's."""
+        if self.focused is not self.papers or self.papers.in_key_turn:  # (in its turn: in order already)
+            return
+        done = asyncio.Event()
+        if self.papers.call_later(done.set):
+            await done.wait()
 
     def action_edit_notes_externally(self) -> None:
         if (current := self.current) is None:

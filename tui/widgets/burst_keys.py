@@ -15,13 +15,18 @@ from textual import events
 class KeysFollowTheFocus:
     """For a text widget: its keys that leave it (enter, escape) act in its own turn, before
     the keys queued behind them; keys that reach it after it lost the focus are not typed but
-    go up to the screen's bindings, which see where the focus is now."""
+    go on, in the order typed, to the widget that has the focus now: typed there if it is a
+    text widget, the screen's binding if it is the list ("/crit⏎js", "/crit⏎nabc")."""
 
     LEAVING_KEYS: dict[str, str] = {}  # key -> action of the screen
 
     async def _on_key(self, event: events.Key) -> None:
-        if self.screen.focused is not self:  # type: ignore[attr-defined]  (has_focus lags: set by the Blur event)
-            event.prevent_default()  # not typed here; it bubbles on to the bindings
+        focused = self.app.focused  # type: ignore[attr-defined]  (has_focus lags: set by the Blur event)
+        if focused is not self:
+            event.prevent_default()  # not typed here
+            if focused is not None:  # a fresh event, marked forwarded as the app's own routing does
+                event.stop()
+                focused._forward_event(events.Key(event.key, event.character))
             return
         action = self.LEAVING_KEYS.get(event.key)
         if action is not None:

@@ -192,7 +192,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         self._styles: dict[str, Style] = {}
         self._base_style: Style | None = None
         self.selected: set[str] = set()
-        self.late_key = False  # handling a key sent here before the focus moved on (_on_key)
+        self.in_key_turn = False  # running a key's binding in the list's own turn (_on_key)
         self.empty_message = empty_message
 
     # --- contents -------------------------------------------------------------------------
@@ -329,23 +329,28 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
     # --- events ---------------------------------------------------------------------------
 
     async def _on_key(self, event: events.Key) -> None:
-        """A key sent here while the list had the focus, handled after a priority binding moved
-        the focus on (a burst: "sn" stars, then opens the notes). It was typed for the list:
-        its binding runs now, though the screen would refuse letter keys while the notes have
-        the focus (they type there). See tui/widgets/burst_keys.py."""
-        if self.screen.focused is self:
-            return
-        # The screen's own table (its active bindings leave out what it refuses just now).
-        for binding in self.screen._bindings.key_to_bindings.get(event.key, ()):
-            if not binding.priority:  # (priority keys never come here: they act as they arrive)
+        """A key sent here acts in the list's own turn, in the order typed: the screen's binding
+        for it runs now. Left to bubble, it would be looked up in the app's queue, behind keys
+        typed later ("jsn…": n moves the focus to the notes, and the s looked up after it would
+        be refused as a letter typed there). A key that comes after the focus has moved on (a
+        burst: "…nabc", "…tfoo") goes on to the widget that has it now. Priority keys come
+        here only when a text widget hands on keys it got late (KeysFollowTheFocus)."""
+        target = self.app.focused
+        if target is not self:
+            if target is not None:
                 event.stop()
                 event.prevent_default()
-                self.late_key = True  # the screen's check_action lets a letter key act, then
-                try:
-                    await self.screen.run_action(binding.action)
-                finally:
-                    self.late_key = False
-                return
+                target._forward_event(events.Key(event.key, event.character))
+            return
+        for binding in self.screen._bindings.key_to_bindings.get(event.key, ()):
+            event.stop()
+            event.prevent_default()
+            self.in_key_turn = True
+            try:
+                await self.screen.run_action(binding.action)
+            finally:
+                self.in_key_turn = False
+            return
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
