@@ -1,0 +1,27 @@
+"""The startup probe of the benchmark suite still finds the moment it measures (it hooks into
+Textual's frame output, which a Textual upgrade could move): run it on a small library."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+from tests.helpers import ROOT
+
+
+def probe(*args: str) -> dict:
+    started = time.time()
+    out = subprocess.run([sys.executable, "tests/benchmarks/probe.py", *args], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120, check=True)  # fmt: skip
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert started < result["painted"] < time.time() and result["peak_rss"] > 10 * 2**20
+    return result
+
+
+def test_the_probe_times_the_first_frame_of_the_bare_app_and_of_papershelf(seed_library):
+    probe("bare")
+    first_rows = probe("app", str(seed_library.directory))
+    steady = probe("memory", str(seed_library.directory))
+    assert steady["peak_rss"] >= first_rows["peak_rss"]  # abstracts in and the index built
