@@ -244,10 +244,7 @@ class Library:
             raise DamagedLibraryError(storage.path, "paper positions are not all numbers", storage.backup_hint) from None
         old = self._entries
         with self._index_lock:
-            if old:  # a reload: the shelves stay until the annotations are read again
-                self._entries = {p.id: make_entry(p, old[p.id].shelf if p.id in old else BLANK_SHELF) for p in papers}
-            else:
-                self._entries = {p.id: make_entry(p, BLANK_SHELF) for p in papers}
+            self._entries = {p.id: make_entry(p, old[p.id].shelf if p.id in old else BLANK_SHELF) for p in papers}
             self._index = None
             if with_abstracts:
                 self._abstracts_in.set()
@@ -348,14 +345,10 @@ class Library:
             raise DamagedLibraryError(storage.path, "the settings record is malformed", storage.backup_hint)
         self._settings = dict(settings)
         entries = self._entries
-        changed = []
         for pid in (shelves.keys() | self._annotated) & entries.keys():
             shelf, old = shelves.get(pid, BLANK_SHELF), entries[pid].shelf
             if old is not shelf and old != shelf:  # only what changed: the index stays warm
-                changed.append(make_entry(entries[pid].paper, shelf))
-        with self._index_lock:
-            for entry in changed:
-                self._set_entry(entry)
+                self._set_entry(make_entry(entries[pid].paper, shelf))
         self._annotated = set(shelves)
 
     def _paper_from(self, doc: Any, key: str, abstract: str | None) -> Paper:

@@ -159,6 +159,7 @@ def _leading_files(args: list[str]) -> list[str]:
 def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
     if args.command is None:
         return run_tui(args.library, files)
+    from storage.library import Library
     from tui import commands
 
     if args.command == "demo":
@@ -166,7 +167,7 @@ def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
     if args.command == "doctor":  # must work on a library that cannot be opened
         gc.enable()
         return commands.doctor(args.library, args.restore)
-    library = commands.open_library(args.library)
+    library = Library.open(args.library)
     gc.enable()
     handler = {
         "import": lambda: commands.import_files(library, args.files),

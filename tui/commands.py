@@ -18,10 +18,6 @@ from storage.library import ImportResult, Library
 from storage.models import Entry
 
 
-def open_library(directory: str | None) -> Library:
-    return Library.open(directory)
-
-
 def import_files(library: Library, files: list[str]) -> int:
     """Import each file all-or-nothing; report every file; exit 1 if any failed."""
     status = 0
