@@ -98,3 +98,20 @@ async def test_the_cursor_stays_visible_after_shrinking(seed_library):
         await pilot.pause()
         top, height = round(screen.papers.scroll_y), screen.papers.scrollable_content_region.height
         assert top <= screen.papers.cursor < top + height
+
+
+@pytest.mark.parametrize("size", [(120, 36), (60, 20), (20, 8)])
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_first_screen_is_styled_as_a_full_restyle_would_style_it(seed_library, size, theme):
+    """The main screen skips Textual's restyle on its first resume (startup time): what it
+    shows must be what a restyle of every widget gives."""
+    seed_library.set_setting("theme", theme)
+    first = seed_library.entries()[0]
+    seed_library.annotate([first.id], read=True, starred=True, add_tags=["rlhf"])
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        before = app.export_screenshot()
+        app.screen.update_node_styles(animate=False)
+        await pilot.pause()
+        assert app.export_screenshot() == before
