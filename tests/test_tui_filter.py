@@ -23,7 +23,7 @@ def titles(screen: MainScreen) -> list[str]:
 
 
 def counts_line(screen: MainScreen) -> str:
-    return str(screen.status.query_one("#status-counts").content)
+    return screen.status.message
 
 
 async def test_typing_a_word_puts_matching_papers_first(seed_library):

@@ -92,7 +92,7 @@ async def test_star_toggle_and_counts(seed_library):
         pid = current(app).id
         assert Library.open(seed_library.directory).entry(pid).shelf.starred
         await pilot.pause()
-        counts = str(app.screen.query_one("#status-counts").content)
+        counts = app.screen.status.message
         assert "78 papers · 0 read · 1 starred" in counts
         await pilot.press("s")
         assert not seed_library.entry(pid).shelf.starred

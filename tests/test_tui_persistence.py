@@ -76,7 +76,7 @@ async def test_changes_from_another_process_appear(seed_library, wait_for):
         await wait_for(pilot, lambda: screen.papers.entries[0].shelf.starred, what="the star")
         assert screen.notes.text == "written elsewhere"
         assert screen.papers.entries[-1].paper.title == "A Paper Added Elsewhere"
-        assert "79 papers" in str(screen.status.query_one("#status-counts").content)
+        assert "79 papers" in screen.status.message
 
 
 async def test_a_note_being_edited_is_not_overwritten_by_a_refresh(seed_library, wait_for):

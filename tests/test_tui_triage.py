@@ -37,7 +37,7 @@ def listed_ids(app: PapershelfApp) -> list[str]:
 
 
 def counts_line(app: PapershelfApp) -> str:
-    return str(main_screen(app).query_one("#status-counts").content)
+    return main_screen(app).status.message
 
 
 def toasts(app: PapershelfApp) -> list[str]:

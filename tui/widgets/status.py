@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Label
+from textual.widget import Widget
+
+NAME = "papershelf"
+NAME_GAP = 2
 
 
 def counts_text(total: int, read: int, starred: int, showing: int | None, extras: Sequence[str] = ()) -> str:
@@ -18,31 +20,48 @@ def counts_text(total: int, read: int, starred: int, showing: int | None, extras
     return " · ".join([*parts, *extras])
 
 
-class StatusLine(Horizontal):
+class StatusLine(Widget):
+    """The name on the left, the counts (or a problem) on the right. One widget drawing one
+    line of text: it is part of every first frame, and a row of labels costs three widgets."""
+
+    COMPONENT_CLASSES = {"status--name", "status--problem"}
+
     DEFAULT_CSS = """
     StatusLine {
         height: 1;
         background: $panel;
+        color: $text;
         padding: 0 1;
-        #status-name { color: $accent; text-style: bold; width: auto; margin-right: 2; }
-        #status-counts { width: 1fr; text-align: right; color: $text; }
-        #status-counts.-problem { color: $error; }
+        & > .status--name { color: $accent; text-style: bold; }
+        & > .status--problem { color: $error; }
     }
     """
 
-    def compose(self) -> ComposeResult:
-        yield Label("papershelf", id="status-name")
-        yield Label("", id="status-counts")
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.message = ""  # what the right-hand side says, as plain text
+        self.is_problem = False
 
     def show_counts(
         self, total: int, read: int, starred: int, showing: int | None = None, extras: Sequence[str] = ()
     ) -> None:
-        label = self.query_one("#status-counts", Label)
-        label.remove_class("-problem")
-        text = counts_text(total, read, starred, showing, extras)
-        label.update(Text(text, no_wrap=True, overflow="ellipsis"))
+        self._show(counts_text(total, read, starred, showing, extras), problem=False)
 
     def show_problem(self, message: str) -> None:
-        label = self.query_one("#status-counts", Label)
-        label.add_class("-problem")
-        label.update(Text(message, no_wrap=True, overflow="ellipsis"))
+        self._show(message, problem=True)
+
+    def _show(self, message: str, problem: bool) -> None:
+        if (message, problem) != (self.message, self.is_problem):
+            self.message, self.is_problem = message, problem
+            self.refresh()
+
+    def render(self) -> Text:
+        width = self.content_size.width
+        name = Text(NAME, style=self._style("status--name"), end="")
+        message = Text(self.message, style=self._style("status--problem") if self.is_problem else "", end="")
+        message.truncate(max(0, width - len(NAME) - NAME_GAP), overflow="ellipsis")
+        return Text.assemble(name, " " * max(NAME_GAP, width - len(NAME) - message.cell_len), message, no_wrap=True, end="")
+
+    def _style(self, component: str) -> Style:
+        full = self.get_component_rich_style(component, partial=True)
+        return Style(color=full.color, bold=full.bold, italic=full.italic)
