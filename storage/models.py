@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from operator import itemgetter
 from sys import intern
 from typing import Any, TypeVar
 
@@ -27,6 +28,10 @@ def positional_maker(cls: type[T]) -> Callable[..., T]:
     lines += [f"    set_{name}(record, {name})" for name in names]
     exec("\n".join([*lines, "    return record"]), scope)
     return scope["make"]
+
+
+# A catalogue record's fields in one call (the usual record has them all).
+PAPER_FIELDS = itemgetter("id", "title", "links", "listed", "first_seen", "position", "source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +76,14 @@ class Paper:
 
         Exact type checks, written out because this runs 100,000 times before the first
         screen: a wrong-shape file is refused at open, not met later as a crash in a list."""
-        get = doc.get
-        pid, title, links = doc["id"], doc["title"], get("links") or ()
-        listed, first_seen, position, source = get("listed", ""), get("first_seen", ""), get("position", 0), get("source", "")
+        try:
+            pid, title, links, listed, first_seen, position, source = PAPER_FIELDS(doc)
+        except KeyError:  # a record without the optional fields (hand-written, older)
+            get = doc.get
+            pid, title, links = doc["id"], doc["title"], get("links")
+            listed, first_seen, position, source = get("listed", ""), get("first_seen", ""), get("position", 0), get("source", "")
         if abstract is None:
-            abstract = get("abstract", "")
+            abstract = doc.get("abstract", "")
         if not (type(pid) is str and type(title) is str and type(abstract) is str and type(listed) is str  # noqa: E721
                 and type(first_seen) is str and type(source) is str and type(position) is int):  # noqa: E721
             raise TypeError("paper fields have the wrong types")
@@ -86,6 +94,8 @@ class Paper:
                 if type(link) is not str:  # noqa: E721
                     raise TypeError("paper links must be a list of strings")
             links = tuple(links)
+        else:
+            links = ()
         # Page date, import time and file name repeat across thousands of papers: one copy each.
         return make_paper(pid, title, abstract, links, intern(listed), intern(first_seen), position, intern(source))
 
