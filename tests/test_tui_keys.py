@@ -404,3 +404,77 @@ async def test_n_and_a_note_typed_in_a_burst_behind_enter_in_the_filter(seed_lib
         await pilot.press("escape")
         await wait_for(pilot, lambda: seed_library.entry(best.id).shelf.notes == "abc", what="the note saved")
         assert not any(e.shelf.read or e.shelf.starred for e in seed_library.entries())
+
+
+@pytest.fixture
+def editor_held_back(monkeypatch):
+    """The notes editor is swapped in a frame after the first; hold it back, so that keys
+    meet the preview it replaces (what a fast typist or a slow machine can hit)."""
+    monkeypatch.setattr(MainScreen, "_start_notes_editor", lambda screen: None)
+
+
+async def test_n_typed_before_the_notes_editor_is_mounted_waits_for_it(seed_library, wait_for, editor_held_back):
+    from tui.widgets.notes_preview import NotesPreview
+
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        assert isinstance(screen.notes, NotesPreview)
+        second = screen.papers.entries[1].id
+        _burst(app, "jnhello\x1b")
+        await wait_for(pilot, lambda: seed_library.entry(second).shelf.notes == "hello", what="the note")
+        assert isinstance(screen.notes, NotesEditor) and not screen.query(NotesPreview)
+        assert [e.id for e in seed_library.entries() if e.shelf.notes] == [second]
+
+
+async def test_the_notes_preview_shows_the_note_and_hands_its_paper_to_the_editor(seed_library, editor_held_back):
+    from tui.widgets.notes_preview import PLACEHOLDER, NotesPreview
+
+    second = seed_library.entries()[1].id
+    seed_library.set_notes(second, "[b]kept[/b] 📚")
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        preview = screen.notes
+        assert isinstance(preview, NotesPreview) and str(preview.content) == PLACEHOLDER
+        await pilot.press("j")
+        await pilot.pause()
+        assert str(preview.content) == "[b]kept[/b] 📚" and preview.paper_id == second
+        region = preview.region
+        await screen._notes_editor()
+        await pilot.pause()
+        editor = screen.notes
+        assert isinstance(editor, NotesEditor) and editor.display and not preview.is_attached
+        assert (editor.paper_id, editor.text, editor.region) == (second, "[b]kept[/b] 📚", region)
+
+
+async def test_quitting_before_the_notes_editor_is_mounted_keeps_everything(seed_library, editor_held_back):
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s", "q")
+        await pilot.pause()
+    assert app.return_code in (None, 0)
+    assert seed_library.entries()[0].shelf.starred
+
+
+async def test_keys_typed_while_papershelf_starts_act_in_order_once_the_list_is_there(seed_library, wait_for, monkeypatch):
+    """Keys typed ahead (or sent with the command) reach the app before its main screen is
+    mounted: they wait for it, then act in the order typed. They used to crash the app (n
+    met a detail pane not yet composed) or act on the wrong paper."""
+    started = PapershelfApp.on_mount
+
+    def typed_ahead(app: PapershelfApp) -> None:
+        started(app)
+        _burst(app, "jsnearly 📚\x1b")
+
+    monkeypatch.setattr(PapershelfApp, "on_mount", typed_ahead)
+    second = seed_library.entries()[1].id
+    app = PapershelfApp(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: seed_library.entry(second).shelf.notes == "early 📚", what="the note")
+        assert seed_library.entry(second).shelf.starred
+        assert [e.id for e in seed_library.entries() if e.shelf.notes or e.shelf.starred] == [second]
+        assert main_screen(app).focused is main_screen(app).papers

@@ -9,6 +9,7 @@ import signal
 from collections.abc import Iterable
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -33,7 +34,15 @@ class PapershelfApp(App[None]):
         self.library = library
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(self.library)
+        self.main_screen = MainScreen(self.library)
+        return self.main_screen
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            # Keys typed while papershelf starts (typed ahead, or sent with the command) wait
+            # for the main screen, then act in the order typed; they would find no list yet.
+            await self.main_screen.ready.wait()
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._first_screen_painted)

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.events import DescendantBlur, DescendantFocus, ScreenResume
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from storage.errors import PapershelfError
 from storage.library import Counts, Library
@@ -24,11 +25,14 @@ from tui.watch import LibraryWatcher
 from tui.widgets.detail import DetailView
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.key_bar import KeyBar
-from tui.widgets.notes import NotesEditor
+from tui.widgets.notes_preview import NotesPreview
 from tui.widgets.paper_list import PaperList, PaperRows
 from tui.widgets.status import StatusLine
 
 from .triage_actions import TRIAGE_PAPER_ACTIONS, TRIAGE_TYPING_ACTIONS, SavedFilterCommands, TriageActions
+
+if TYPE_CHECKING:
+    from tui.widgets.notes import NotesEditor
 
 CURSOR_SETTING = "cursor"
 CURSOR_SAVE_DELAY = 1.0
@@ -64,6 +68,8 @@ class MainScreen(TriageActions, Screen):
         self._shown_query = ""
         self._searching = False  # a filter is taking long (the index is being built, at 100,000 papers)
         self._resumed = False
+        self._notes_swap: asyncio.Task[None] | None = None
+        self.ready = asyncio.Event()  # set once mounted: the app holds keys back until then
 
     def _classes_for_size(self) -> None:
         """The size classes Screen sets on its first resize, set now: setting them then
@@ -79,14 +85,15 @@ class MainScreen(TriageActions, Screen):
         self.filter_bar = FilterBar(self._search, id="filter")
         self.papers = PaperList(id="papers", empty_message="No papers match the filter (esc clears it)")
         self.detail = DetailView(id="detail")
-        self.notes = NotesEditor(self.library.set_notes, id="notes")
+        self.notes: NotesEditor | NotesPreview = NotesPreview()  # the editor a frame later
         yield self.status
         yield self.filter_bar
         with Horizontal(id="panes"):
             yield self.papers
             with Vertical(id="side"):
                 yield self.detail
-                yield self.notes
+                with Container(id="notes"):
+                    yield self.notes
         yield KeyBar()
 
     @property
@@ -105,6 +112,8 @@ class MainScreen(TriageActions, Screen):
         self._show_counts()
         self.restore_sort()
         self.set_interval(POLL_INTERVAL, self.poll_library, name="poll-library")
+        self.call_after_refresh(self._start_notes_editor)
+        self.ready.set()
         if not self.library.abstracts_loaded:  # read them once the first screen is painted
             self.call_after_refresh(self.library.load_abstracts_in_background, self._abstracts_loaded_elsewhere)
 
@@ -132,6 +141,32 @@ class MainScreen(TriageActions, Screen):
         self._watcher.take_snapshot()  # new entries, but no news from elsewhere
         self.filter_bar.refilter()
         self._reshow_current()
+
+    # --- the notes editor, a frame after the first (see NotesPreview) -----------------------
+
+    def _start_notes_editor(self) -> None:
+        self._notes_editor()
+
+    def _notes_editor(self) -> asyncio.Task[None]:
+        """Swaps the editor in for the preview, once; `n` awaits this (it types into the editor)."""
+        if self._notes_swap is None:
+            self._notes_swap = asyncio.create_task(self._swap_in_notes_editor())
+        return self._notes_swap
+
+    async def _swap_in_notes_editor(self) -> None:
+        from tui.widgets.notes import NotesEditor
+
+        preview = self.notes
+        if not isinstance(preview, NotesPreview) or not self.is_attached:
+            return
+        editor = NotesEditor(self.library.set_notes)
+        editor.display = False  # mounted out of sight, then shown in the preview's place at once
+        await self.query_one("#notes").mount(editor)
+        editor.load(preview.entry)  # the paper the preview showed last
+        preview.display = False
+        editor.display = True
+        self.notes = editor
+        await preview.remove()
 
     def reload(self) -> None:
         """Show the library afresh (after an import from the welcome screen)."""
@@ -243,8 +278,7 @@ class MainScreen(TriageActions, Screen):
             self.refresh_bindings()
         self._schedule_cursor_save()
 
-    @on(NotesEditor.Saved)
-    def _note_saved(self, event: NotesEditor.Saved) -> None:
+    def on_notes_editor_saved(self, event: NotesEditor.Saved) -> None:
         self._apply([event.entry], show_detail=False)
 
     def _apply(self, entries: list[Entry], show_detail: bool = True) -> None:
@@ -300,7 +334,7 @@ class MainScreen(TriageActions, Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Greyed out without a paper; hidden while typing (the keys type text then)."""
-        if action in LETTER_ACTIONS and isinstance(self.focused, (Input, TextArea)):
+        if action in LETTER_ACTIONS and (isinstance(self.focused, Input) or self.focused is self.notes):
             return False
         return True if self.available(action) else None
 
@@ -377,6 +411,7 @@ class MainScreen(TriageActions, Screen):
 
     async def action_focus_notes(self) -> None:
         await self._after_keys_sent_to_the_list()
+        await self._notes_editor()
         self._detail_pending = True  # the notes of the paper the cursor is on now, at once
         self._show_current()
         self.add_class("-notes-open")

@@ -12,6 +12,7 @@ from storage.errors import PapershelfError
 from storage.models import Entry
 
 from .burst_keys import KeysFollowTheFocus
+from .notes_preview import PLACEHOLDER
 
 NoteSaver = Callable[[str, str], Entry]
 """Saves a note: (paper id, text) -> the updated entry (Library.set_notes)."""
@@ -44,7 +45,7 @@ class NotesEditor(KeysFollowTheFocus, TextArea):
         kwargs.setdefault("soft_wrap", True)
         kwargs.setdefault("tab_behavior", "focus")
         kwargs.setdefault("highlight_cursor_line", False)
-        kwargs.setdefault("placeholder", "Notes: press n to write, esc to go back. Saved as you type.")
+        kwargs.setdefault("placeholder", PLACEHOLDER)
         super().__init__(**kwargs)
         self._saver = saver
         self.paper_id: str | None = None
