@@ -249,3 +249,80 @@ async def test_a_hundred_thousand_rows(make_entries):
         await pilot.press("g")
         assert app.papers.highlighted_id == "p000000"
         assert "Paper 0 " in visible_lines(app.papers)[0]
+
+
+def text_row(papers: PaperList, entry: Entry, spans, score, is_cursor: bool, width: int):
+    """The row as the list drew it with Rich Text before it built segments itself: the
+    straightforward version the fast one must match, cell for cell."""
+    from rich.style import Style
+    from rich.text import Text
+
+    from tui.widgets.paper_list import MIN_WIDTH_FOR_TAGS, PREFIX_WIDTH, SELECTED_MARK
+
+    style = papers._style
+    base = papers._base
+    if is_cursor:
+        base = base + papers.get_component_rich_style("paper-list--cursor", partial=True)
+    shelf = entry.shelf
+    text = Text(style=base, no_wrap=True, end="")
+    text.append_text(Text.assemble(
+        (SELECTED_MARK if entry.id in papers.selected else " ", style("paper-list--selected")),
+        (" " if shelf.read else UNREAD_MARK, style("paper-list--unread")),
+        " ",
+        (STAR_MARK if shelf.starred else " ", style("paper-list--star")),
+        " ",
+    ))
+    tags = None
+    if shelf.tags and width >= MIN_WIDTH_FOR_TAGS:
+        tags = Text(" ".join(f"#{t}" for t in shelf.tags), style=Style(italic=True) if is_cursor else style("paper-list--tags"))
+        if tags.cell_len > (width - PREFIX_WIDTH) // 3:
+            tags.truncate((width - PREFIX_WIDTH) // 3, overflow="ellipsis")
+    score_text = None if score is None else Text(f" {score:3.0f}%", style=Style() if is_cursor else style("paper-list--score"))
+    suffix = (tags.cell_len + 1 if tags else 0) + (score_text.cell_len if score_text else 0)
+    title_style = style("paper-list--read" if shelf.read else "paper-list--unread")
+    if is_cursor:
+        title_style = Style(bold=title_style.bold)
+    title = Text(entry.paper.title, style=title_style, no_wrap=True, end="")
+    for start, end in spans:
+        title.stylize(style("paper-list--match"), start, end)
+    title.truncate(max(0, width - PREFIX_WIDTH - suffix), overflow="ellipsis", pad=True)
+    text.append_text(title)
+    if tags:
+        text.append(" ")
+        text.append_text(tags)
+    if score_text:
+        text.append_text(score_text)
+    return papers._to_strip(text, width, base)
+
+
+def cells(strip) -> list[tuple[str, object]]:
+    return [(char, segment.style) for segment in strip for char in segment.text]
+
+
+async def test_rows_are_drawn_cell_for_cell_as_rich_text_draws_them(make_entries):
+    """The list builds its rows' segments itself (speed); against the Rich Text version on
+    random titles (wide characters, emoji, matches at the edges), tags, scores and widths."""
+    import random
+
+    from storage.models import Paper, Shelf
+
+    rng = random.Random(7)
+    words = ["policy", "RLHF", "強化学習", "🎉", "a[/]b", "critique", "x" * 30, "Ω", "—", "ok"]
+    app = ListApp(make_entries(3))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        papers = app.papers
+        for case in range(600):
+            title = " ".join(rng.choice(words) for _ in range(rng.randint(0, 12)))
+            tags = tuple(rng.choice(["rl", "to-read", "长标签", "x" * 20]) for _ in range(rng.randint(0, 4)))
+            entry = Entry(Paper(id=f"r{case}", title=title), Shelf(read=rng.random() < 0.5, starred=rng.random() < 0.3, tags=tags))
+            cuts = sorted(rng.sample(range(len(title) + 3), k=min(len(title) + 3, 2 * rng.randint(0, 3))))
+            spans = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2)]
+            score = rng.choice([None, 0.0, 57.4, 100.0])
+            papers.selected = {entry.id} if rng.random() < 0.2 else set()
+            papers.set_matches([FakeMatch(entry, score or 0.0, tuple(spans))])
+            papers._rows.with_scores = score is not None
+            is_cursor, width = rng.random() < 0.5, rng.randint(0, 160)
+            fast = papers._render_row(0, entry, is_cursor, width)
+            assert cells(fast) == cells(text_row(papers, entry, spans, score, is_cursor, width)), (title, spans, tags, width)
+            assert fast.cell_length == width
