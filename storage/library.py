@@ -90,6 +90,17 @@ def _cleaned(item: ImportedPaper) -> ImportedPaper:
     return replace(item, title=title, abstract=abstract, links=links, listed=listed)
 
 
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError)  # what a record of the wrong shape raises
+
+
+def _converts(convert: Callable[[str, Any], Any], key: str, row: Any) -> bool:
+    try:
+        convert(key, row)
+    except MALFORMED:
+        return False
+    return True
+
+
 class Library:
     """Open with `Library.open(directory)`; every method that changes something is durable on return."""
 
@@ -235,7 +246,8 @@ class Library:
         self.wait_for_abstracts_loader()
         storage = self._catalogue.storage
         texts = self._read_abstracts() if with_abstracts else {}
-        data = self._read_converted(storage, PAPERS, lambda key, doc: self._paper_from(doc, key, texts.get(key)))
+        from_doc, abstract_of = Paper.from_doc, texts.get  # one call a record: this runs 100,000 times
+        data = self._read_converted(storage, PAPERS, lambda key, doc: from_doc(doc, abstract_of(key)))
         self._catalogue_schema = self._check_schema(data, storage) if data else SCHEMA_VERSION
         papers = list(data.get(PAPERS, {}).values())
         try:
@@ -305,9 +317,12 @@ class Library:
         that is said first."""
         try:
             return storage.read_converted({table: convert}) or {}
-        except DamagedLibraryError:
+        except (DamagedLibraryError, *MALFORMED) as error:
             self._check_schema(storage.read() or {}, storage)
-            raise
+            if isinstance(error, DamagedLibraryError):
+                raise
+            key = next((k for k, row in storage.read()[table].items() if not _converts(convert, k, row)), "?")
+            raise DamagedLibraryError(storage.path, f"{table[:-1]} record {key} is malformed", storage.backup_hint) from None
 
     def _merge_abstracts(self, texts: dict[str, str]) -> None:
         with self._index_lock:
@@ -338,7 +353,7 @@ class Library:
         for key, doc in data.get(SHELVES, {}).items():
             try:
                 shelves[str(doc["id"])] = Shelf.from_doc(doc)
-            except (KeyError, TypeError, ValueError, AttributeError):
+            except MALFORMED:
                 raise DamagedLibraryError(storage.path, f"annotation record {key} is malformed", storage.backup_hint) from None
         settings = data.get(SETTINGS, {}).get("1", {})
         if not isinstance(settings, dict):
@@ -350,13 +365,6 @@ class Library:
             if old is not shelf and old != shelf:  # only what changed: the index stays warm
                 self._set_entry(make_entry(entries[pid].paper, shelf))
         self._annotated = set(shelves)
-
-    def _paper_from(self, doc: Any, key: str, abstract: str | None) -> Paper:
-        try:
-            return Paper.from_doc(doc, abstract)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            storage = self._catalogue.storage
-            raise DamagedLibraryError(storage.path, f"paper record {key} is malformed", storage.backup_hint) from None
 
     @staticmethod
     def _check_schema(data: dict, storage: AtomicJSONStorage) -> int:

@@ -338,3 +338,21 @@ def test_the_fast_record_makers_make_the_same_frozen_records(pid, title, abstrac
     assert entry == Entry(slow, Shelf(read=read)) and hash(entry) == hash(Entry(slow, Shelf(read=read)))
     with pytest.raises(dataclasses.FrozenInstanceError):
         paper.title = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("whole_below", [8 << 20, 0])  # parsed in one go / a record at a time
+def test_a_malformed_paper_record_is_named_and_the_library_left_untouched(seed_library, monkeypatch, whole_below):
+    import orjson
+
+    from storage import tinystore
+
+    monkeypatch.setattr(tinystore, "WHOLE_BELOW", whole_below)
+    path = seed_library.directory / "catalogue.json"
+    data = orjson.loads(path.read_bytes())
+    key = list(data["papers"])[40]
+    data["papers"][key]["links"] = ["https://ok.example", 7]
+    path.write_bytes(b"".join(tinystore.record_lines(data)))
+    before = path.read_bytes()
+    with pytest.raises(DamagedLibraryError, match=rf"catalogue\.json: paper record {key} is malformed"):
+        Library.open(seed_library.directory)
+    assert path.read_bytes() == before
