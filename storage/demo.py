@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 
-from .models import ImportedPaper, Shelf
+from .imported import ImportedPaper
+from .models import Shelf
 
 _TOPICS = (
     "reinforcement learning", "language models", "diffusion", "graph networks", "robotics",

@@ -22,7 +22,8 @@ import bibtexparser
 from bibtexparser import model as bib
 
 from storage.errors import ImportFormatError
-from storage.models import ImportedPaper, Shelf, normalise_tags
+from storage.imported import ImportedPaper
+from storage.models import Shelf, normalise_tags
 from storage.text import clean_block, clean_line
 
 MAX_INPUT_BYTES = 256 * 1024 * 1024

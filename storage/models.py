@@ -180,21 +180,4 @@ def normalise_tags(tags: object) -> tuple[str, ...]:
     return tuple(t for t in seen if t)
 
 
-__all__ = ["Paper", "Shelf", "Entry", "ImportedPaper", "BLANK_SHELF", "normalise_tags", "replace", "fields"]
-
-
-@dataclass(frozen=True, slots=True)
-class ImportedPaper:
-    """A paper as an importer read it, before the library gives it an id and a position.
-
-    `shelf` is set only by importers that carry annotations (papershelf JSON export);
-    `first_seen` only where the input records it. `line` is the 1-based line of the title.
-    """
-
-    title: str
-    abstract: str = ""
-    links: tuple[str, ...] = ()
-    listed: str = ""
-    line: int = 0
-    first_seen: str = ""
-    shelf: Shelf | None = None
+__all__ = ["Paper", "Shelf", "Entry", "BLANK_SHELF", "normalise_tags", "replace", "fields"]

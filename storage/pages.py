@@ -16,7 +16,7 @@ from itertools import groupby
 from operator import attrgetter
 
 from storage.errors import ImportFormatError
-from storage.models import ImportedPaper
+from storage.imported import ImportedPaper
 from storage.text import clean_line
 
 _MONTH = (

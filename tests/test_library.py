@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from storage.errors import DamagedLibraryError, PapershelfError, UnknownPaperError
 from storage.ids import normalise_title, paper_id
 from storage.library import Library
-from storage.models import ImportedPaper, Shelf
+from storage.imported import ImportedPaper
+from storage.models import Shelf
 from tests.helpers import papers
 
 

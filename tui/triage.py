@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from storage.errors import PapershelfError
 from storage.library import Library
@@ -120,8 +119,7 @@ def rows(library: Library, text: str, order: str) -> PaperRows:
 # --- bulk changes ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BulkChange:
+class BulkChange(NamedTuple):
     """One change to many papers: what Library.annotate gets, and how to say it."""
 
     verb: str  # "Mark … read": the question, … standing for the papers

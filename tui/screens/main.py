@@ -19,7 +19,7 @@ from storage.errors import PapershelfError
 from storage.library import Counts, Library
 from storage.models import Entry
 from storage.text import clean_block
-from tui import editor, triage
+from tui import triage
 from tui.keys import MAIN_BINDINGS
 from tui.watch import LibraryWatcher
 from tui.widgets.detail import DetailView
@@ -436,7 +436,9 @@ class MainScreen(TriageActions, Screen):
         self.notes.flush()
         try:
             before = self.library.entry(current.id).shelf.notes
-            after = editor.edit_text(self.app, before)
+            from tui.editor import edit_text  # (not needed to start)
+
+            after = edit_text(self.app, before)
         except PapershelfError as error:
             self.notify(str(error), title="Editor", severity="error", markup=False)
             return
