@@ -107,8 +107,7 @@ class MainScreen(TriageActions, Screen):
         self.papers.set_entries(self.library.entries())
         if self._saved_cursor:
             self.papers.move_to_paper(self._saved_cursor)
-        if self.focused is None:  # a key typed during startup (/) may have moved it already
-            self.set_focus(self.papers)
+        self.set_focus(self.papers)
         self._show_counts()
         self.restore_sort()
         self.set_interval(POLL_INTERVAL, self.poll_library, name="poll-library")
@@ -145,7 +144,7 @@ class MainScreen(TriageActions, Screen):
     # --- the notes editor, a frame after the first (see NotesPreview) -----------------------
 
     def _start_notes_editor(self) -> None:
-        self._notes_editor()
+        self._notes_editor()  # (returns None: call_after_refresh would await the swap in the screen's queue)
 
     def _notes_editor(self) -> asyncio.Task[None]:
         """Swaps the editor in for the preview, once; `n` awaits this (it types into the editor)."""

@@ -32,8 +32,6 @@ class NotesPreview(Static):
     }
     """
 
-    is_dirty = False  # (as NotesEditor's: nothing is ever typed here)
-
     def __init__(self, **kwargs) -> None:
         super().__init__(PLACEHOLDER, classes="-placeholder", **kwargs)
         self.entry: Entry | None = None
