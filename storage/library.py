@@ -82,8 +82,7 @@ def _describe(read, starred, added, removed, notes) -> str:
 
 
 def _cleaned(item: ImportedPaper) -> ImportedPaper:
-    """Outside text, whoever hands it in: no escapes or controls (importers clean already; the
-    ASCII fast path makes the second pass cheap)."""
+    """Outside text, whoever hands it in: no escapes or controls."""
     title, abstract, listed = clean_line(item.title), clean_line(item.abstract), clean_line(item.listed)
     links = tuple(link for link in map(clean_line, item.links) if link)
     if title is item.title and abstract is item.abstract and listed is item.listed and links == item.links:
@@ -569,18 +568,20 @@ class Library:
         from .importers import load_file
 
         with gc_paused():  # an import makes objects that stay: collections only slow it down
-            return self.import_papers(load_file(path), Path(path).name)
+            return self.import_papers(load_file(path), Path(path).name, cleaned=True)
 
     def import_text(self, text: str, source: str = "<text>") -> ImportResult:
         from .importers import load_text
 
         with gc_paused():
-            return self.import_papers(load_text(text, source), source)
+            return self.import_papers(load_text(text, source), source, cleaned=True)
 
-    def import_papers(self, imported: list[ImportedPaper], source: str) -> ImportResult:
-        """Add papers new to the library, refresh the text of known ones; one write each file."""
+    def import_papers(self, imported: list[ImportedPaper], source: str, *, cleaned: bool = False) -> ImportResult:
+        """Add papers new to the library, refresh the text of known ones; one write each file.
+        `cleaned`: the papers come from storage.importers, which clean every field as they read
+        it (a second pass was 13% of importing 100,000 papers)."""
         source = clean_line(source)  # a file name is outside text too
-        unique = {paper_id(p.title): p for p in map(_cleaned, imported) if p.title}
+        unique = {paper_id(p.title): p for p in (imported if cleaned else map(_cleaned, imported)) if p.title}
         with self._lock:
             self._sync()
             added = [pid for pid in unique if pid not in self._entries]

@@ -224,3 +224,25 @@ def test_exports_of_anything_entered_carry_no_escapes(export_library, title, abs
     entry = export_library.annotate([pid], add_tags=tags, notes=notes)[0]
     for fmt in FORMATS:
         _assert_inert(export([entry], fmt), fmt)
+
+
+def _in_every_format(text: str) -> list[str]:
+    bib_text = text.replace("{", "(").replace("}", ")").replace("@", "at")
+    record = {"title": text or "t", "abstract": text, "links": [text], "listed": text, "tags": [text], "notes": text}
+    return [text, f"@article{{k1,\n  title = {{{bib_text} x}},\n  abstract = {{{bib_text}}},\n  url = {{{bib_text}}}\n}}\n",
+            json.dumps({"papers": [record]})]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTS)
+def test_every_importer_hands_the_library_papers_already_clean(text):
+    """import_file/import_text skip the library's own cleaning pass (cleaned=True): that is
+    safe only while every importer's output is exactly what the pass would make of it."""
+    from storage.library import _cleaned
+
+    for source in _in_every_format(text):
+        try:
+            found = load_text(source, "fuzz")
+        except ImportFormatError:
+            continue
+        assert all(_cleaned(paper) == paper for paper in found)

@@ -38,7 +38,7 @@ def _import_one(library: Library, name: str) -> ImportResult:
         data = sys.stdin.buffer.read()
         from storage.importers import load_bytes
 
-        return library.import_papers(load_bytes(data, "<stdin>"), "<stdin>")
+        return library.import_papers(load_bytes(data, "<stdin>"), "<stdin>", cleaned=True)
     return library.import_file(name)
 
 
