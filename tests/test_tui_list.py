@@ -326,3 +326,32 @@ async def test_rows_are_drawn_cell_for_cell_as_rich_text_draws_them(make_entries
             fast = papers._render_row(0, entry, is_cursor, width)
             assert cells(fast) == cells(text_row(papers, entry, spans, score, is_cursor, width)), (title, spans, tags, width)
             assert fast.cell_length == width
+
+
+async def test_the_scrollbar_follows_the_number_of_rows_as_a_full_layout_would(make_entries):
+    """New rows only move the scrollbar (no screen layout), unless it must appear or go."""
+    entries = make_entries(200)
+    app = ListApp(entries)
+    async with app.run_test(size=(80, 12)) as pilot:
+        papers = app.papers
+
+        async def show(rows: list[Entry]) -> str:
+            papers.set_entries(rows)
+            await pilot.pause()
+            fast = app.export_screenshot()
+            app.screen.refresh(layout=True)
+            await pilot.pause()
+            assert app.export_screenshot() == fast  # what a layout of the whole screen shows
+            return fast
+
+        await pilot.press("G")
+        await show(entries[:100])
+        assert papers.show_vertical_scrollbar
+        assert papers.vertical_scrollbar.window_virtual_size == 100
+        assert papers.scroll_y <= papers.max_scroll_y
+        await show(entries[:3])
+        assert not papers.show_vertical_scrollbar and papers.scroll_y == 0
+        assert [f"Paper {n} " in line for n, line in enumerate(visible_lines(papers)[:3])] == [True] * 3
+        await show(entries)
+        assert papers.show_vertical_scrollbar
+        assert papers.vertical_scrollbar.window_virtual_size == 200

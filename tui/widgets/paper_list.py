@@ -226,10 +226,17 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         current = self.highlighted_id if keep_cursor else None
         self._rows = rows
         self._strip_cache.clear()
-        self.virtual_size = Size(self.size.width, len(rows))
+        self._set_row_count(len(rows))
         self._cursor = (rows.row(current) or 0) if current else 0
         self._cursor_moved()
         self.refresh()
+
+    def _set_row_count(self, count: int) -> None:
+        """A new number of rows only moves the scrollbar: unlike assigning `virtual_size`, this
+        does not lay out (and so repaint) the whole screen, unless the scrollbar appears or goes."""
+        size = Size(self.size.width, count)
+        self.set_reactive(PaperList.virtual_size, size)
+        self._scroll_update(size)
 
     def update_entries(self, entries: Iterable[Entry]) -> None:
         """Swap in newer versions of listed papers (after a toggle), keeping rows in place."""
