@@ -134,7 +134,7 @@ async def _filter_in_app(folder: Path) -> dict:
         lib.search("warm up the index")
         for query in QUERIES:
             samples = []
-            for _ in range(3):
+            for _ in range(7):
                 bar.value = query[:-1]
                 await _settle(app, pilot)
                 painted.clear()
