@@ -318,10 +318,11 @@ class Library:
         try:
             return storage.read_converted({table: convert}) or {}
         except (DamagedLibraryError, *MALFORMED) as error:
-            self._check_schema(storage.read() or {}, storage)
+            data = storage.read() or {}
+            self._check_schema(data, storage)
             if isinstance(error, DamagedLibraryError):
                 raise
-            key = next((k for k, row in storage.read()[table].items() if not _converts(convert, k, row)), "?")
+            key = next((k for k, row in data[table].items() if not _converts(convert, k, row)), "?")
             raise DamagedLibraryError(storage.path, f"{table[:-1]} record {key} is malformed", storage.backup_hint) from None
 
     def _merge_abstracts(self, texts: dict[str, str]) -> None:

@@ -188,6 +188,10 @@ async def test_an_empty_list_says_so_and_announces_nothing_highlighted(make_entr
         assert app.papers.highlighted is None
         assert app.announced[-1] is None
         assert "No papers" in visible_lines(app.papers)[0]
+        message = [seg for seg in app.papers.render_line(0) if "No papers" in seg.text][0]
+        empty = app.papers._style("paper-list--empty")
+        assert (message.style.color, message.style.italic) == (empty.color, empty.italic)
+        assert message.style.bgcolor == app.papers.rich_style.bgcolor  # the list's, not the terminal's
         await pilot.press("j", "G")  # nothing to move to, nothing breaks
 
 
@@ -254,8 +258,10 @@ async def test_a_hundred_thousand_rows(make_entries):
 def text_row(papers: PaperList, entry: Entry, spans, score, is_cursor: bool, width: int):
     """The row as the list drew it with Rich Text before it built segments itself: the
     straightforward version the fast one must match, cell for cell."""
+    from rich.cells import cell_len
     from rich.style import Style
     from rich.text import Text
+    from textual.strip import Strip
 
     from tui.widgets.paper_list import MIN_WIDTH_FOR_TAGS, PREFIX_WIDTH, SELECTED_MARK
 
@@ -292,7 +298,8 @@ def text_row(papers: PaperList, entry: Entry, spans, score, is_cursor: bool, wid
         text.append_text(tags)
     if score_text:
         text.append_text(score_text)
-    return papers._to_strip(text, width, base)
+    strip = Strip(list(text.render(papers.app.console, end="")), cell_len(text.plain))
+    return strip.crop_extend(0, width, base)
 
 
 def cells(strip) -> list[tuple[str, object]]:

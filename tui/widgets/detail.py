@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from storage.models import Entry
 
+from .component_style import foreground
 from .paper_list import STAR_MARK, UNREAD_MARK
 
 
@@ -129,5 +130,4 @@ class DetailView(VerticalScroll, can_focus=True):
         return Text("No paper selected.", style=self._style("detail--muted"))
 
     def _style(self, component: str) -> Style:
-        full = self.get_component_rich_style(component)
-        return Style(color=full.color, bold=full.bold, italic=full.italic, underline=full.underline)
+        return foreground(self, component)

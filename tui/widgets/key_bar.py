@@ -15,6 +15,8 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
+from .component_style import foreground
+
 ALWAYS_SHOWN = ("help", "quit")  # kept when the terminal is too narrow for every key
 GAP = " "
 
@@ -120,8 +122,7 @@ class KeyBar(Widget):
         self._style_cache = None
 
     def _style(self, component: str) -> Style:
-        full = self.get_component_rich_style(component, partial=True)
-        return Style(color=full.color, bold=full.bold, italic=full.italic)
+        return foreground(self, component, partial=True)
 
     def on_click(self, event: events.Click) -> None:
         """A click on a key presses it."""

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -22,6 +21,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from storage.models import Entry
+
+from .component_style import foreground
 
 if TYPE_CHECKING:
     from textual.binding import BindingType
@@ -425,8 +426,8 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
     def _render_empty(self, y: int, width: int) -> Strip:
         if y != 0:
             return Strip.blank(width, self._base)
-        text = Text(f" {self.empty_message}", style=self._style("paper-list--empty"))
-        return self._to_strip(text, width, self._base)
+        message = Segment(f" {self.empty_message}", self._base + self._style("paper-list--empty"))
+        return Strip([message]).crop_extend(0, width, self._base)
 
     @property
     def _base(self) -> Style:
@@ -517,12 +518,6 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         Resolved against the widget's background, so relative colours ("auto 60%") work."""
         style = self._styles.get(component)
         if style is None:
-            full = self.get_component_rich_style(component)
-            style = Style(color=full.color, bold=full.bold, italic=full.italic, underline=full.underline)
-            self._styles[component] = style
+            style = self._styles[component] = foreground(self, component)
         return style
 
-    def _to_strip(self, text: Text, width: int, pad_style: Style) -> Strip:
-        segments = list(text.render(self.app.console, end=""))
-        strip = Strip(segments, cell_len(text.plain))
-        return strip.crop_extend(0, width, pad_style)

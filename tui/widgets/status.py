@@ -8,6 +8,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
+from .component_style import foreground
+
 NAME = "papershelf"
 NAME_GAP = 2
 
@@ -63,5 +65,4 @@ class StatusLine(Widget):
         return Text.assemble(name, " " * max(NAME_GAP, width - len(NAME) - message.cell_len), message, no_wrap=True, end="")
 
     def _style(self, component: str) -> Style:
-        full = self.get_component_rich_style(component, partial=True)
-        return Style(color=full.color, bold=full.bold, italic=full.italic)
+        return foreground(self, component, partial=True)
