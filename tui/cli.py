@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 
 from storage.errors import PapershelfError
 from storage.text import printable
+from tui import bytecode, completion
 
 if TYPE_CHECKING:
     import argparse
 
-COMMANDS = ("import", "list", "mark", "export", "demo", "undo", "stats", "doctor")
+COMMANDS = ("import", "list", "mark", "export", "demo", "undo", "stats", "doctor", "completion")
 
 DESCRIPTION = """\
 A keyboard-driven reading list for research papers.
@@ -26,6 +27,7 @@ A keyboard-driven reading list for research papers.
   papershelf export --format md   write a reading list (md, bib, csv, json)
   papershelf stats                reading progress, tags, papers read per day
   papershelf demo                 try it on a throwaway library of generated papers
+  papershelf completion bash      print the shell completion script (bash, zsh, fish)
 
 The library lives in --library DIR, else $PAPERSHELF_HOME, else the user data directory.
 """
@@ -45,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="papershelf", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--library", metavar="DIR", help="library directory (default: $PAPERSHELF_HOME or the user data dir)")
+    parser.add_argument("--version", action="version", version=f"papershelf {completion.version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=SubParser)
     _add_import(sub)
     _add_list(sub)
@@ -56,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="reading progress, tags, papers read per day")
     stats.add_argument("--days", type=int, default=28, help="days shown in the reading history (default 28)")
     _add_doctor(sub)
+    shell = sub.add_parser("completion", help="print the shell completion script: bash, zsh or fish")
+    shell.add_argument("shell", choices=completion.SHELLS)
     return parser
 
 
@@ -102,8 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # would scan them again and again (~10% of the time to the first screen). The app turns it
     # back on once its first screen is up; commands, once the library is open.
     gc.disable()
+    bytecode.compile_once()
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
+        if completion.completing():
+            completion.complete(build_parser())
+            return 0
         if (plain := _plain_tui_library(args_list)) is not None:
             return run_tui(plain or None, [])
         files = _leading_files(args_list)
@@ -162,6 +171,8 @@ def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
     from storage.library import Library
     from tui import commands
 
+    if args.command == "completion":
+        return completion.print_script(args.shell)
     if args.command == "demo":
         return commands.demo(args.papers)
     if args.command == "doctor":  # must work on a library that cannot be opened

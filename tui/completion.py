@@ -1,0 +1,43 @@
+"""Shell completion (argcomplete) and the installed version, for `papershelf completion SHELL`
+and `papershelf --version`. Neither is on the path of a plain start."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
+
+SHELLS = ("bash", "zsh", "fish")
+
+
+def completing() -> bool:
+    """True when a shell's completion hook is asking (argcomplete sets _ARGCOMPLETE)."""
+    return "_ARGCOMPLETE" in os.environ
+
+
+def complete(parser: argparse.ArgumentParser) -> None:
+    """Answer the shell's completion request and exit (argcomplete's protocol)."""
+    import argcomplete
+
+    argcomplete.autocomplete(parser)
+
+
+def print_script(shell: str) -> int:
+    """The script a user sources (or saves) to get completion in SHELL."""
+    import argcomplete
+
+    sys.stdout.write(argcomplete.shellcode(["papershelf"], shell=shell))
+    return 0
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed_version
+
+    try:
+        return installed_version("papershelf")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
