@@ -107,6 +107,8 @@ class MainScreen(TriageActions, Screen):
         self.papers.set_entries(self.library.entries())
         if self._saved_cursor:
             self.papers.move_to_paper(self._saved_cursor)
+        self._detail_pending = True  # the first frame shows the paper (its abstract follows)
+        self._show_current()
         self.set_focus(self.papers)
         self._show_counts()
         self.restore_sort()
@@ -267,7 +269,7 @@ class MainScreen(TriageActions, Screen):
     def _highlighted(self, event: PaperList.Highlighted) -> None:
         # The detail and the notes follow a frame later: the list (what a keystroke changes)
         # paints first, and holding j redraws them once, for the paper the cursor stops on.
-        if not self._detail_pending:
+        if not self._detail_pending and event.entry is not self.detail.entry:
             self._detail_pending = True
             self.call_after_refresh(self._show_current)
         if (event.entry is None) != self._showed_no_paper:
