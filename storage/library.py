@@ -59,8 +59,8 @@ class ImportResult(NamedTuple):
 
     def summary(self) -> str:
         return (
-            f"{self.source}: {self.total} papers "
-            f"({len(self.added)} new, {self.existing} already in the library)"
+            f"{self.source}: {self.total:,} papers "
+            f"({len(self.added):,} new, {self.existing:,} already in the library)"
         )
 
 

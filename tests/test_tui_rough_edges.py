@@ -65,3 +65,53 @@ async def test_the_first_frame_shows_the_highlighted_papers_title_and_status(lib
     assert "Agents that critique" in first
     assert "unread" in first and "starred" in first
     assert "#rlhf #agents" in first
+
+
+# --- 2. counts carry a thousands separator ---------------------------------------------------
+
+
+def test_counts_shown_to_the_reader_have_thousands_separators():
+    from storage.library import ImportResult
+    from tui import triage
+    from tui.screens import export
+    from tui.widgets.status import counts_text
+
+    assert counts_text(10000, 1234, 5, 9999, ["1,500 selected"]) == (
+        "10,000 papers · 1,234 read · 5 starred · showing 9,999 · 1,500 selected"
+    )
+    assert triage.count_extras(1500, triage.DEFAULT_SORT, None) == ["1,500 selected"]
+    assert triage.bulk_read([]).done(2500).startswith("Marked 2,500 papers")
+    assert export.papers(1000) == "1,000 papers" and export.papers(1) == "1 paper"
+    result = ImportResult("page.txt", 12345, ("x",) * 1200, 11145)
+    assert result.summary() == "page.txt: 12,345 papers (1,200 new, 11,145 already in the library)"
+
+
+def test_the_stats_table_and_the_cli_list_use_separators(tmp_path, capsys, monkeypatch):
+    from rich.console import Console
+
+    from storage.stats import Stats
+    from tui import commands
+
+    stats = Stats(total=10000, read=2500, starred=1200, with_notes=1001,
+                  tags=[("rlhf", 1500)], read_per_day=[], listed=[("Mar 11", 4321)])
+    console = Console(width=120, record=True)
+    console.print(commands.stats_table(stats))
+    shown = console.export_text()
+    assert "10,000 · 2,500 read · 1,200 starred · 1,001 with notes" in shown
+    assert " 1,500" in shown and "4,321 papers" in shown
+
+    library = Library.open(tmp_path / "cli")
+    library.import_papers(_papers(1001), "made")
+    monkeypatch.setenv("COLUMNS", "200")
+    commands.list_papers(library, "", as_json=False)
+    assert "1,001 papers · 0 read · 0 starred · showing 1,001" in capsys.readouterr().out
+
+
+async def test_the_status_line_counts_a_big_library_with_separators(tmp_path):
+    folder = tmp_path / "big"
+    Library.open(folder).import_papers(_papers(1200), "made")
+    library = Library.open(folder)
+    app = PapershelfApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.status.message.startswith("1,200 papers · 0 read · 0 starred")

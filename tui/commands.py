@@ -55,7 +55,7 @@ def list_papers(library: Library, query: str, as_json: bool) -> int:
 def _table(entries: list[Entry], library: Library) -> Table:
     counts = library.counts()
     table = Table(
-        title=f"{counts.total} papers · {counts.read} read · {counts.starred} starred · showing {len(entries)}",
+        title=f"{counts.total:,} papers · {counts.read:,} read · {counts.starred:,} starred · showing {len(entries):,}",
         box=None, pad_edge=False, expand=False,
     )
     table.add_column("id", style="dim", no_wrap=True)
@@ -95,7 +95,7 @@ def export(library: Library, fmt: str, query: str, output: str, force: bool) -> 
         sys.stdout.write(text)
         return 0
     target = write_new_file(Path(output), text, force, protect=library.directory)
-    print(f"wrote {len(entries)} papers as {fmt} to {target}", file=sys.stderr)
+    print(f"wrote {len(entries):,} papers as {fmt} to {target}", file=sys.stderr)
     return 0
 
 
@@ -134,17 +134,17 @@ def stats_table(stats) -> Table:
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    table.add_row("papers", f"{stats.total} · {stats.read} read · {stats.starred} starred · {stats.with_notes} with notes")
+    table.add_row("papers", f"{stats.total:,} · {stats.read:,} read · {stats.starred:,} starred · {stats.with_notes:,} with notes")
     table.add_row("progress", f"{bar(stats.progress, 30)} {stats.progress:.0%}")
     counts = [n for _, n in stats.read_per_day]
     if counts:
         first, last = stats.read_per_day[0][0], stats.read_per_day[-1][0]
-        table.add_row("read per day", f"{sparkline(counts)}  {first:%b %d} – {last:%b %d}, {sum(counts)} papers")
+        table.add_row("read per day", f"{sparkline(counts)}  {first:%b %d} – {last:%b %d}, {sum(counts):,} papers")
     top = max((n for _, n in stats.tags), default=1)
     for i, (tag, n) in enumerate(stats.tags[:12]):
-        table.add_row("tags" if i == 0 else "", Text.assemble((f"{tag:<16.16} ", "cyan"), bar(n / top, 20), f" {n}"))
+        table.add_row("tags" if i == 0 else "", Text.assemble((f"{tag:<16.16} ", "cyan"), bar(n / top, 20), f" {n:,}"))
     for i, (label, n) in enumerate(stats.listed[-12:]):
-        table.add_row("pages" if i == 0 else "", Text(f"{label:<16.16} {n} papers"))
+        table.add_row("pages" if i == 0 else "", Text(f"{label:<16.16} {n:,} papers"))
     return table
 
 

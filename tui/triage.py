@@ -158,7 +158,7 @@ def bulk_tags(tags: Sequence[str]) -> BulkChange:
 
 
 def papers(count: int) -> str:
-    return f"{count} paper{'s' if count != 1 else ''}"
+    return f"{count:,} paper{'s' if count != 1 else ''}"
 
 
 # --- the counts line --------------------------------------------------------------------------
@@ -170,7 +170,7 @@ def count_extras(selected: int, order: str, like_title: str | None) -> list[str]
     if like_title is not None:
         extras.append(f"like «{shorten(like_title, 28)}» — esc to go back")
     if selected:
-        extras.append(f"{selected} selected")
+        extras.append(f"{selected:,} selected")
     if order != DEFAULT_SORT and like_title is None:
         extras.append(f"sorted: {sort_label(order)}")
     return extras

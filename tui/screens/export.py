@@ -47,7 +47,7 @@ class ExportScope:
 
 
 def papers(count: int) -> str:
-    return f"{count} paper" + ("" if count == 1 else "s")
+    return f"{count:,} paper" + ("" if count == 1 else "s")
 
 
 def selected_ids(main: MainScreen) -> frozenset[str]:
@@ -70,14 +70,14 @@ def export_scopes(main: MainScreen) -> list[ExportScope]:
     scopes = []
     if chosen:
         pick = partial(_all_in_order, library, order, lambda entry: entry.id in chosen)
-        scopes.append(ExportScope("selection", f"Selection ({len(chosen)})", "selected papers", pick))
+        scopes.append(ExportScope("selection", f"Selection ({len(chosen):,})", "selected papers", pick))
     if query:
         listed = partial(_in_order, library, shown)
-        scopes.append(ExportScope("filter", f"Current filter: {query} ({len(shown)})", query, listed))
+        scopes.append(ExportScope("filter", f"Current filter: {query} ({len(shown):,})", query, listed))
     everything = partial(_all_in_order, library, order, lambda entry: True)
-    scopes.append(ExportScope("all", f"All ({counts.total})", "all papers", everything))
+    scopes.append(ExportScope("all", f"All ({counts.total:,})", "all papers", everything))
     starred = partial(_all_in_order, library, order, lambda entry: entry.shelf.starred)
-    scopes.append(ExportScope("starred", f"Starred ({counts.starred})", "starred papers", starred))
+    scopes.append(ExportScope("starred", f"Starred ({counts.starred:,})", "starred papers", starred))
     return scopes
 
 

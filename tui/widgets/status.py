@@ -1,4 +1,4 @@
-"""The top line: the app's name and the counts (`78 papers · 12 read · 5 starred · showing 9`)."""
+"""The top line: the app's name and the counts (`1,078 papers · 12 read · 5 starred · showing 9`)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ NAME_GAP = 2
 
 def counts_text(total: int, read: int, starred: int, showing: int | None, extras: Sequence[str] = ()) -> str:
     """`extras`: what else the reader should see at a glance (selection, sort order)."""
-    parts = [f"{total} paper{'s' if total != 1 else ''}", f"{read} read", f"{starred} starred"]
+    parts = [f"{total:,} paper{'s' if total != 1 else ''}", f"{read:,} read", f"{starred:,} starred"]
     if showing is not None:
-        parts.append(f"showing {showing}")
+        parts.append(f"showing {showing:,}")
     return " · ".join([*parts, *extras])
 
 
