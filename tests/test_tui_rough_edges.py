@@ -115,3 +115,31 @@ async def test_the_status_line_counts_a_big_library_with_separators(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.screen.status.message.startswith("1,200 papers · 0 read · 0 starred")
+
+
+# --- 3. the key bar of a narrow terminal keeps the most useful keys -------------------------
+
+
+@pytest.mark.parametrize(
+    ("size", "shown", "dropped"),
+    [
+        ((120, 36), ["/ Filter", "esc Back", "space Read", "s Star", "t Tags", "n Notes", "o Open", "u Undo"], []),
+        ((80, 24), ["/ Filter", "space Read", "s Star", "t Tags", "o Open"], ["esc Back", "e Export", "y Copy"]),
+        ((60, 20), ["/ Filter", "space Read", "s Star"], ["esc Back", "t Tags"]),
+    ],
+)
+async def test_a_narrow_key_bar_drops_the_least_useful_keys_first(library, size, shown, dropped):
+    from tui.widgets.key_bar import KeyBar
+
+    app = PapershelfApp(library)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        line = app.screen.query_one(KeyBar).render().plain
+    assert len(line) <= size[0]
+    assert line.rstrip().endswith("^p palette")
+    for label in [*shown, "? Help", "q Quit"]:
+        assert label in line, (label, line)
+    for label in dropped:
+        assert label not in line, (label, line)
+    positions = [line.index(label) for label in shown]
+    assert positions == sorted(positions)  # in the table's order still

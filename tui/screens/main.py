@@ -43,6 +43,10 @@ PAPER_ACTIONS |= TRIAGE_PAPER_ACTIONS
 # Actions bound to printable keys: while the filter or the notes have focus those keys type.
 LETTER_ACTIONS = PAPER_ACTIONS | {"focus_filter", "help", "quit", "export"}
 LETTER_ACTIONS |= TRIAGE_TYPING_ACTIONS
+# The key bar of a narrow terminal keeps these longest (after help and quit), in this order.
+KEY_BAR_PRIORITY = (
+    "toggle_read", "toggle_star", "focus_filter", "edit_tags", "open_link", "focus_notes", "undo", "copy", "export", "back",
+)
 
 
 class MainScreen(TriageActions, Screen):
@@ -94,7 +98,7 @@ class MainScreen(TriageActions, Screen):
                 yield self.detail
                 with Container(id="notes"):
                     yield self.notes
-        yield KeyBar()
+        yield KeyBar(priority=KEY_BAR_PRIORITY)
 
     @property
     def current(self) -> Entry | None:

@@ -7,6 +7,7 @@ This draws the same content as one line of text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from rich.style import Style
@@ -45,8 +46,11 @@ class KeyBar(Widget):
     }
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, priority: Sequence[str] = (), **kwargs) -> None:
+        """`priority`: actions, most useful first, kept longest when the line is too short
+        (after help and quit); keys not listed are dropped first, from the right."""
         super().__init__(**kwargs)
+        self._rank = {action: rank for rank, action in enumerate(priority)}
         self._spans: list[tuple[int, int, str]] = []  # cell range -> key, for clicks
         self._style_cache: dict[bool, tuple[Style, Style]] | None = None
 
@@ -78,12 +82,20 @@ class KeyBar(Widget):
         return Key(binding.key, self.app.get_key_display(binding), "palette", binding.action, active.enabled)
 
     def _fitting(self, keys: list[Key], width: int) -> list[Key]:
-        """Drop keys from the right until the line fits, keeping help and quit."""
+        """Drop the least useful keys until the line fits; the rest keep their order."""
         keys = list(keys)
         while keys and sum(_width(k) for k in keys) > width:
-            droppable = [i for i, k in enumerate(keys) if k.action not in ALWAYS_SHOWN]
-            keys.pop(droppable[-1] if droppable else -1)
+            keys.pop(max(range(len(keys)), key=lambda i: self._expendability(keys[i], i)))
         return keys
+
+    def _expendability(self, key: Key, position: int) -> tuple[int, int]:
+        """The highest goes first: keys without a priority from the right, then the listed
+        ones from the least useful; help and quit last."""
+        if key.action in ALWAYS_SHOWN:
+            return (0, position)
+        if key.action in self._rank:
+            return (1, self._rank[key.action])
+        return (2, position)
 
     def render(self) -> Text:
         width = self.size.width
