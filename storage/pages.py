@@ -48,6 +48,21 @@ _BREAK_SPOT = re.compile(r"[.!] +[A-Z]")
 _ABBREVIATIONS = frozenset({"vs", "al", "cf", "etc", "approx", "resp", "fig", "eq"})
 _LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 
+# Where a hard-wrapped block's line break is no space: after a hyphen glued to the word before
+# it ("multi-" / "agent"), unless the next line starts with "and", "or", ... alone ("in-" /
+# "and cross-domain": a suspended hyphen, the space was there); after an en or em dash or a
+# "--" glued to the word before ("2019–" / "2020", "results—" / "and"). A dash after a space
+# or alone on its line ("results -", "-", "—") is punctuation and keeps its spaces; so is a
+# dash at the start of a line ("-5 dB", "--verbose", also textwrap's "results" / "--and").
+_DASH = "\\-\u2010\u2013\u2014"  # hyphen-minus, hyphen, en dash, em dash
+_WRAPPED_WORD = re.compile(
+    rf"""\n(?:
+        (?<=[^\s{_DASH}][-\u2010]\n) (?!(?:and|or|nor|to|versus|vs\.|&)(?:\s|$))
+      | (?<=[^\s{_DASH}][\u2013\u2014]\n) | (?<=[^\s{_DASH}]--\n)
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
 _URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 _TRAILING_PUNCTUATION = ".,;:!?'\""
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
@@ -57,7 +72,7 @@ EXPECTED = "expected a trending page (title and abstract blocks separated by bla
 
 @dataclass(frozen=True, slots=True)
 class _Block:
-    text: str  # the block's lines joined with single spaces, cleaned
+    text: str  # the block's lines joined (see `_join_lines`), cleaned
     line: int  # 1-based line of its first line
     section: int  # how many date lines came before it
     listed: str  # the label of the last of them ("" before the first)
@@ -125,10 +140,18 @@ def _blocks(text: str) -> Iterator[_Block]:
             lines.append(line)
             continue
         if lines:
-            yield _Block(" ".join(lines), start, section, listed)
+            yield _Block(_join_lines(lines), start, section, listed)
             lines, start = [], 0
         if is_date:
             section, listed = section + 1, line
+
+
+def _join_lines(lines: list[str]) -> str:
+    """A block's cleaned lines as one line: a space between two lines, none where a word was
+    wrapped at a hyphen (see `_WRAPPED_WORD`)."""
+    if len(lines) == 1:  # most blocks
+        return lines[0]
+    return _WRAPPED_WORD.sub("", "\n".join(lines)).replace("\n", " ")
 
 
 def _papers(section: list[_Block]) -> Iterator[ImportedPaper]:
