@@ -143,3 +143,51 @@ async def test_a_narrow_key_bar_drops_the_least_useful_keys_first(library, size,
         assert label not in line, (label, line)
     positions = [line.index(label) for label in shown]
     assert positions == sorted(positions)  # in the table's order still
+
+
+# --- 4. letters typed right behind `t` go into the tags dialog --------------------------------
+
+
+def _burst(app: PapershelfApp, keys: list[str]) -> None:
+    """Queue keys all at once, as a terminal's reader delivers a burst (Pilot waits between keys)."""
+    from textual import events
+
+    for key in keys:
+        character = {"space": " ", "comma": ",", "enter": "\r", "escape": "\x1b"}.get(key, key if len(key) == 1 else None)
+        event = events.Key(key, character)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def test_letters_typed_right_after_t_go_into_the_tags_dialog(library, wait_for):
+    from textual.widgets import Input
+
+    from tui.screens.tags import TagsScreen
+
+    app = PapershelfApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        second = app.screen.papers.entries[1].id
+        _burst(app, ["j", "t", *"rlhf"])
+        await wait_for(pilot, lambda: isinstance(app.screen, TagsScreen), what="the tags dialog")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "rlhf"
+        _burst(app, ["enter", "j", "t", *"xy", "comma", "space", "z", "enter"])
+        third = library.entries()[2].id
+        await wait_for(pilot, lambda: library.entry(third).shelf.tags == ("xy", "z"), what="the third paper's tags")
+        assert library.entry(second).shelf.tags == ("rlhf",)
+        assert not any(e.shelf.read or e.shelf.starred for e in library.entries()[1:])  # no "r" or "s" acted
+
+
+async def test_t_and_letters_behind_enter_in_the_filter_tag_the_best_match(library, wait_for):
+    """"/plans⏎tnew⏎" at once: the "t" of the query is typed; the t behind enter reaches the
+    list late (handed on by the filter) and still gets "new" typed into its dialog."""
+    app = PapershelfApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        _burst(app, ["slash", *"plans", "enter", "t", *"new", "enter"])
+        first = library.entries()[0].id  # "Agents that critique their own plans", tagged rlhf, agents
+        await wait_for(pilot, lambda: library.entry(first).shelf.tags == ("rlhf", "agentsnew"), what="the tags")
+        assert screen.filter_bar.value == "plans" and isinstance(app.screen, MainScreen)
+        assert not any(e.shelf.read for e in library.entries())

@@ -26,7 +26,7 @@ MAIN_BINDINGS: tuple[Binding, ...] = (
     Binding("escape", "back", "Back", key_display="esc", id="back"),
     Binding("space,r", "toggle_read", "Read", key_display="space", id="toggle-read"),
     Binding("s", "toggle_star", "Star", id="toggle-star"),
-    Binding("t", "edit_tags", "Tags", id="edit-tags"),
+    Binding("t", "edit_tags", "Tags", priority=True, id="edit-tags"),
     Binding("n", "focus_notes", "Notes", priority=True, id="focus-notes"),
     Binding("N", "edit_notes_externally", "Note in $EDITOR", show=False, id="edit-notes-externally"),
     Binding("o", "open_link", "Open", id="open-link"),

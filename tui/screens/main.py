@@ -32,6 +32,8 @@ from tui.widgets.status import StatusLine
 from .triage_actions import TRIAGE_PAPER_ACTIONS, TRIAGE_TYPING_ACTIONS, SavedFilterCommands, TriageActions
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from tui.widgets.notes import NotesEditor
 
 CURSOR_SETTING = "cursor"
@@ -312,9 +314,9 @@ class MainScreen(TriageActions, Screen):
             return  # the cursor is a convenience; the next move tries again
         self._saved_cursor = pid
 
-    def _change(self, change: Callable[[Entry], Entry | list[Entry]]) -> None:
-        """Run one library change on the highlighted paper and show the result."""
-        current = self.current
+    def _change(self, change: Callable[[Entry], Entry | list[Entry]], paper: Entry | None = None) -> None:
+        """Run one library change on a paper (the highlighted one by default) and show the result."""
+        current = paper or self.current
         if current is None:
             return
         try:
@@ -401,18 +403,23 @@ class MainScreen(TriageActions, Screen):
         if not self.bulk_star():
             self._change(lambda e: self.library.set_starred([e.id], not e.shelf.starred))
 
-    def action_edit_tags(self) -> None:
-        if (current := self.current) is None or self.bulk_tags():
+    async def action_edit_tags(self) -> None:
+        """`t` is a priority binding, like `n`: the letters typed right behind it wait until
+        the dialog's input has the focus, and are typed there ("trlhf")."""
+        await self._after_keys_sent_to_the_list()
+        if (current := self.current) is None:
             return
+        await (self.bulk_tags() or self._edit_tags(current))
 
+    def _edit_tags(self, current: Entry) -> AwaitMount:
         def save(tags: tuple[str, ...] | None) -> None:
-            if tags is not None and self.papers.highlighted_id == current.id:
-                self._change(lambda e: self.library.set_tags(e.id, tags))
+            if tags is not None:  # for the paper the dialog named, wherever the cursor is now
+                self._change(lambda e: self.library.set_tags(e.id, tags), current)
 
         from .tags import TagsScreen  # the dialogs are imported when first opened: startup time
 
         screen = TagsScreen(current.paper.title, current.shelf.tags, self.library.all_tags())
-        self.app.push_screen(screen, save)
+        return self.app.push_screen(screen, save)
 
     async def action_focus_notes(self) -> None:
         await self._after_keys_sent_to_the_list()

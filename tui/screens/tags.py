@@ -13,6 +13,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
 from storage.models import normalise_tags
+from tui.widgets.burst_keys import KeysFollowTheFocus
 
 
 class TagSuggester(Suggester):
@@ -32,6 +33,13 @@ class TagSuggester(Suggester):
             if tag.startswith(stem) and tag != stem and tag not in typed:
                 return value + tag[len(stem) :]
         return None
+
+
+class TagsInput(KeysFollowTheFocus, Input):
+    """enter and esc close the dialog in the input's own turn: the keys typed behind them
+    ("rlhf⏎js") go on to the list, not into the input."""
+
+    LEAVING_KEYS = {"enter": "save", "escape": "cancel"}
 
 
 class TagsScreen(ModalScreen[tuple[str, ...] | None]):
@@ -58,7 +66,7 @@ class TagsScreen(ModalScreen[tuple[str, ...] | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(self._paper_title, no_wrap=True, overflow="ellipsis"), id="tags-title")
-            yield Input(
+            yield TagsInput(
                 ", ".join(self._tags),
                 placeholder="tags, comma separated",
                 suggester=TagSuggester(self._known),
@@ -68,11 +76,12 @@ class TagsScreen(ModalScreen[tuple[str, ...] | None]):
             yield Label("enter save · → complete · esc cancel · empty clears")
 
     def on_mount(self) -> None:
-        self.query_one(Input).border_title = "Tags"
+        tags = self.query_one(TagsInput)
+        tags.border_title = "Tags"
+        self.set_focus(tags)  # now, not when the screen resumes: the letters typed behind t come here
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(normalise_tags(event.value))
+    def action_save(self) -> None:
+        self.dismiss(normalise_tags(self.query_one(TagsInput).value))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

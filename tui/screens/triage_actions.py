@@ -23,6 +23,8 @@ from tui.triage import BULK_CONFIRM_OVER, BulkChange
 
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from tui.watch import LibraryWatcher
     from tui.widgets.filter_bar import FilterBar
     from tui.widgets.notes import NotesEditor
@@ -123,10 +125,11 @@ class TriageActions:
     def bulk_star(self) -> bool:
         return self._bulk(triage.bulk_star)
 
-    def bulk_tags(self) -> bool:
+    def bulk_tags(self) -> AwaitMount | None:
+        """With a selection: the dialog adding tags to all of it, being mounted; else None."""
         ids = self.selected_ids()
         if not ids:
-            return False
+            return None
 
         def add(tags: tuple[str, ...] | None) -> None:
             if tags:
@@ -135,8 +138,7 @@ class TriageActions:
         title = f"Add tags to {triage.papers(len(ids))} (selected)"
         from .tags import TagsScreen  # the dialogs are imported when first opened: startup time
 
-        self.app.push_screen(TagsScreen(title, (), self.library.all_tags()), add)
-        return True
+        return self.app.push_screen(TagsScreen(title, (), self.library.all_tags()), add)
 
     def _bulk(self, decide: Callable[[list[Entry]], BulkChange]) -> bool:
         ids = self.selected_ids()
