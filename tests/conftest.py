@@ -1,4 +1,4 @@
-"""Shared fixtures: libraries on disk (empty, the seed page), a fixed clock, TUI helpers."""
+"""Shared fixtures: libraries on disk (empty, the sample page), a fixed clock, TUI helpers."""
 
 from __future__ import annotations
 
@@ -9,15 +9,23 @@ from pathlib import Path
 import pytest
 
 from storage.models import Entry, Paper, Shelf
+from tests.helpers import NO_SEED, SAMPLE_PAGE, SEED
 
-SEED_PAGE = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds" / "trending-papers.txt"
 FIXED_NOW = "2025-03-11T08:00:00+00:00"
 
 
 @pytest.fixture
+def sample_path() -> Path:
+    """The project's own trending page (tests/data/trending-sample.txt, 48 papers)."""
+    return SAMPLE_PAGE
+
+
+@pytest.fixture
 def seed_path() -> Path:
-    assert SEED_PAGE.exists(), f"seed page missing: {SEED_PAGE} (../shared beside the checkout)"
-    return SEED_PAGE
+    """The real page of 78 papers beside the checkout; the test is skipped where it is absent."""
+    if not SEED.exists():
+        pytest.skip(NO_SEED)
+    return SEED
 
 
 @pytest.fixture
@@ -42,9 +50,9 @@ def empty_library(library_dir: Path):
 
 
 @pytest.fixture
-def seed_library(empty_library, seed_path: Path):
-    """A library holding the 78 papers of the seed page, untouched."""
-    empty_library.import_file(seed_path)
+def sample_library(empty_library, sample_path: Path):
+    """A library holding the 48 papers of the sample page, untouched."""
+    empty_library.import_file(sample_path)
     return empty_library
 
 

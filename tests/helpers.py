@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
+
+import pytest
 
 from storage.imported import ImportedPaper
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+SAMPLE_PAGE = DATA / "trending-sample.txt"  # the project's own page: 48 papers, see tests/data/README.md
+SAMPLE_COUNT = 48
+# The real page, present only beside the checkout on the dev machines.
 SEED = ROOT.parent / "shared" / "seeds" / "trending-papers.txt"
+NO_SEED = f"seed page not found: {SEED} (only present beside the papershelf checkout on the dev machines)"
+needs_seed = pytest.mark.skipif(not SEED.exists(), reason=NO_SEED)
+
+
+@cache
+def _sample_answers() -> tuple[dict, ...]:
+    return tuple(json.loads((DATA / "trending-sample.json").read_text(encoding="utf-8"))["papers"])
+
+
+def sample_answers() -> list[dict]:
+    """What the sample page holds, from its answer key (not from the parser): per paper its
+    title, abstract, listed (date heading) and links."""
+    return [dict(paper) for paper in _sample_answers()]
+
+
+def sample_pairs() -> list[tuple[str, str]]:
+    """(title, abstract) of every paper of the sample page, in page order."""
+    return [(paper["title"], paper["abstract"]) for paper in _sample_answers()]
 
 
 def papers(n: int, prefix: str = "Paper") -> list[ImportedPaper]:

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from tests.helpers import SEED, run_cli, snapshot_dir
+from tests.helpers import DATA, SAMPLE_PAGE, SEED, needs_seed, run_cli, snapshot_dir
 
 
-def _import_seed(library):
-    out = run_cli("import", str(SEED), library=library)
+def _import_sample(library):
+    out = run_cli("import", str(SAMPLE_PAGE), library=library)
     assert out.returncode == 0, out.stderr
     return out
 
@@ -23,21 +23,32 @@ def _listed(library, *query):
 
 def test_import_then_reimport_adds_nothing(tmp_path):
     lib = tmp_path / "lib"
-    assert _import_seed(lib).stdout.strip() == "trending-papers.txt: 78 papers (78 new, 0 already in the library)"
-    again = _import_seed(lib)
-    assert again.stdout.strip() == "trending-papers.txt: 78 papers (0 new, 78 already in the library)"
+    assert _import_sample(lib).stdout.strip() == "trending-sample.txt: 48 papers (48 new, 0 already in the library)"
+    again = _import_sample(lib)
+    assert again.stdout.strip() == "trending-sample.txt: 48 papers (0 new, 48 already in the library)"
     papers = _listed(lib)
-    assert len(papers) == 78
+    assert len(papers) == 48
     first = papers[0]
-    assert first["title"].startswith("ReLIC: A Recipe for 64k Steps")
-    assert first["links"] == ["https://github.com/aielawady/relic"]
+    assert first["title"].startswith("TIDAL: Tide-Aware Credit Assignment")
+    assert first["links"] == ["https://github.com/tidal-agents/tidal"]
     assert first["listed"] == "Mar 11" and first["first_seen"]
     assert (first["read"], first["starred"], first["tags"], first["notes"]) == (False, False, [], "")
+    assert [p["listed"] for p in papers].count("Mar 9") == 6
+
+
+@needs_seed
+def test_the_seed_page_imports_its_78_papers(tmp_path):
+    out = run_cli("import", str(SEED), library=tmp_path / "lib")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "trending-papers.txt: 78 papers (78 new, 0 already in the library)"
+    first = _listed(tmp_path / "lib")[0]
+    assert first["title"].startswith("ReLIC: A Recipe for 64k Steps")
+    assert first["links"] == ["https://github.com/aielawady/relic"]
 
 
 def test_mark_then_list_shows_the_state(tmp_path):
     lib = tmp_path / "lib"
-    _import_seed(lib)
+    _import_sample(lib)
     ids = [p["id"] for p in _listed(lib)]
     out = run_cli("mark", ids[0], ids[1], "--read", "--star", "--tag", "rlhf", "--note", "note ✨", library=lib)
     assert out.returncode == 0, out.stderr
@@ -48,12 +59,12 @@ def test_mark_then_list_shows_the_state(tmp_path):
     assert papers[ids[1]]["read"] and not papers[ids[1]]["starred"] and papers[ids[1]]["tags"] == []
     assert [p["id"] for p in _listed(lib, "is:starred")] == [ids[0]]
     assert [p["id"] for p in _listed(lib, "tag:rlhf")] == [ids[0]]
-    assert len(_listed(lib, "is:unread")) == 76
+    assert len(_listed(lib, "is:unread")) == 46
 
 
 def test_undo_reverts_the_last_command(tmp_path):
     lib = tmp_path / "lib"
-    _import_seed(lib)
+    _import_sample(lib)
     pid = _listed(lib)[0]["id"]
     run_cli("mark", pid, "--star", library=lib)
     out = run_cli("undo", library=lib)
@@ -63,18 +74,26 @@ def test_undo_reverts_the_last_command(tmp_path):
 
 def test_list_table_is_readable(tmp_path):
     lib = tmp_path / "lib"
-    _import_seed(lib)
+    _import_sample(lib)
     out = run_cli("list", "critique", library=lib)
     assert out.returncode == 0
-    assert "78 papers · 0 read · 0 starred" in out.stdout
+    assert "48 papers · 0 read · 0 starred" in out.stdout
     assert "Critique" in out.stdout
 
 
 def test_import_from_stdin(tmp_path):
     lib = tmp_path / "lib"
-    out = run_cli("import", "-", library=lib, stdin=SEED.read_bytes())
+    out = run_cli("import", "-", library=lib, stdin=SAMPLE_PAGE.read_bytes())
     assert out.returncode == 0, out.stderr
-    assert "78 papers (78 new" in out.stdout
+    assert "48 papers (48 new" in out.stdout
+
+
+def test_import_from_stdin_with_a_bom_and_crlf(tmp_path):
+    lib = tmp_path / "lib"
+    out = run_cli("import", "-", library=lib, stdin=(DATA / "trending-crlf-bom.txt").read_bytes())
+    assert out.returncode == 0, out.stderr
+    assert "3 papers (3 new" in out.stdout
+    assert [p["title"] for p in _listed(lib)][0] == "Cheap Rollouts: Replacing Simulators with Learned Models in Policy Search"
 
 
 BAD_INPUTS = {
@@ -89,7 +108,7 @@ BAD_INPUTS = {
 @pytest.mark.parametrize("name", [*BAD_INPUTS, "a-directory"])
 def test_bad_input_is_one_clear_line_and_changes_nothing(tmp_path, name):
     lib = tmp_path / "lib"
-    _import_seed(lib)
+    _import_sample(lib)
     before = snapshot_dir(lib)
     target = tmp_path / name
     if name == "a-directory":
@@ -106,7 +125,7 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(tmp_path, name):
 
 def test_unknown_id_is_refused_and_changes_nothing(tmp_path):
     lib = tmp_path / "lib"
-    _import_seed(lib)
+    _import_sample(lib)
     pid = _listed(lib)[0]["id"]
     before = snapshot_dir(lib)
     out = run_cli("mark", pid, "0123456789ab", "--read", library=lib)
@@ -116,7 +135,7 @@ def test_unknown_id_is_refused_and_changes_nothing(tmp_path):
 
 def test_damaged_library_is_reported_not_overwritten(tmp_path):
     lib = tmp_path / "lib"
-    _import_seed(lib)
+    _import_sample(lib)
     (lib / "catalogue.json").write_bytes(b'{"papers": {"1": ')
     before = snapshot_dir(lib)
     out = run_cli("list", library=lib)
@@ -134,13 +153,13 @@ def test_help_is_short_and_names_the_commands():
 
 def test_stats_reports_progress_and_tags(tmp_path):
     lib = tmp_path / "lib"
-    _import_seed(lib)
+    _import_sample(lib)
     ids = [p["id"] for p in _listed(lib)[:2]]
     run_cli("mark", *ids, "--read", "--tag", "[bold]rl", library=lib)
     out = run_cli("stats", library=lib)
     assert out.returncode == 0, out.stderr
-    assert "78 · 2 read · 0 starred" in out.stdout
-    assert "[bold]rl" in out.stdout and "3%" in out.stdout
+    assert "48 · 2 read · 0 starred" in out.stdout
+    assert "[bold]rl" in out.stdout and "4%" in out.stdout  # 2 of 48
 
 
 def test_plain_start_skips_the_parser_only_when_nothing_else_is_asked():

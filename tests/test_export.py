@@ -1,4 +1,4 @@
-"""Exports: each format on the seed page and on hostile text, parsed back with real tools."""
+"""Exports: each format on the sample page and on hostile text, parsed back with real tools."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ from storage.importers import latex_to_text, load_text
 from storage.models import Entry, Paper, Shelf, normalise_tags
 from storage.text import clean_block, clean_line
 
-from tests.helpers import SEED  # noqa: E402
+from tests.helpers import SAMPLE_COUNT, sample_answers
+
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 HOSTILE = [
     "a[/]b",
@@ -62,16 +63,10 @@ def _id(title: str) -> str:
     return hashlib.sha1(" ".join(title.lower().split()).encode()).hexdigest()[:12]
 
 
-def read_seed() -> list[tuple[str, str]]:
-    """(title, abstract) pairs: after the "Mar 11" line, blocks alternate title/abstract."""
-    text = SEED.read_text(encoding="utf-8")
-    blocks = [b.strip() for b in text.split("Mar 11", 1)[1].split("\n\n") if b.strip()]
-    return list(zip(blocks[0::2], blocks[1::2]))
-
-
-def _annotated(i: int, title: str, abstract: str) -> Entry:
-    links = tuple(re.findall(r"https?://[^\s)]+[^\s).,]", abstract))
-    paper = Paper(_id(title), title, abstract, links, "Mar 11", "2026-11-20T08:00:00+00:00", i)
+def _annotated(i: int, answer: dict) -> Entry:
+    """A paper of the sample page (from its answer key, not the parser), triaged by its index."""
+    title, abstract, links = answer["title"], answer["abstract"], tuple(answer["links"])
+    paper = Paper(_id(title), title, abstract, links, answer["listed"], "2026-11-20T08:00:00+00:00", i)
     shelf = Shelf(
         read=i % 3 == 0,
         starred=i % 5 == 0,
@@ -84,8 +79,8 @@ def _annotated(i: int, title: str, abstract: str) -> Entry:
 
 
 @pytest.fixture(scope="module")
-def seed_entries() -> list[Entry]:
-    return [_annotated(i, t, a) for i, (t, a) in enumerate(read_seed())]
+def sample_entries() -> list[Entry]:
+    return [_annotated(i, answer) for i, answer in enumerate(sample_answers())]
 
 
 def _hostile_entry(i: int, text: str) -> Entry:
@@ -100,11 +95,11 @@ def hostile_entries() -> list[Entry]:
     return [_hostile_entry(i, text) for i, text in enumerate(HOSTILE)]
 
 
-def test_seed_reader_finds_every_paper():
-    pairs = read_seed()
-    assert len(pairs) == 78
-    assert pairs[0][0].startswith("ReLIC: A Recipe")
-    assert all(len(abstract) > len(title) for title, abstract in pairs)
+def test_the_sample_has_papers_with_and_without_abstracts_and_links(sample_entries):
+    assert len(sample_entries) == SAMPLE_COUNT
+    assert sum(not e.paper.abstract for e in sample_entries) == 2
+    assert sum(bool(e.paper.links) for e in sample_entries) == 7
+    assert {e.paper.listed for e in sample_entries} == {"Mar 11", "Mar 10", "Mar 9"}
 
 
 # --- Markdown ---------------------------------------------------------------------------
@@ -164,20 +159,20 @@ def _expected_first_line(entry: Entry) -> str:
     return " ".join([box, one_line(entry.paper.title), *star, *tags])
 
 
-def test_markdown_heading_names_scope_date_and_count(seed_entries):
-    md = to_markdown(seed_entries[:3], scope="starred", now=NOW)
+def test_markdown_heading_names_scope_date_and_count(sample_entries):
+    md = to_markdown(sample_entries[:3], scope="starred", now=NOW)
     heading = _plain([t for t in MD.parse(md) if t.type == "inline"][0].children)
     assert heading == "Reading list — starred (2026-11-24)"
     assert "\n3 papers\n" in md
-    assert "\n1 paper\n" in to_markdown(seed_entries[:1], now=NOW)
+    assert "\n1 paper\n" in to_markdown(sample_entries[:1], now=NOW)
 
 
-def test_markdown_seed_one_task_item_per_paper(seed_entries):
-    md = to_markdown(seed_entries, now=NOW)
+def test_markdown_sample_one_task_item_per_paper(sample_entries):
+    md = to_markdown(sample_entries, now=NOW)
     items = _items(md)
-    assert len(items) == len(seed_entries) == 78
+    assert len(items) == len(sample_entries) == SAMPLE_COUNT
     lines = [line for line in md.splitlines() if line.startswith("- [")]
-    for entry, item, line in zip(seed_entries, items, lines):
+    for entry, item, line in zip(sample_entries, items, lines):
         assert line.startswith("- [x] " if entry.shelf.read else "- [ ] ")
         assert ("★" in line) == entry.shelf.starred
         for tag in entry.shelf.tags:
@@ -188,9 +183,9 @@ def test_markdown_seed_one_task_item_per_paper(seed_entries):
         assert text == (entry.paper.title if entry.paper.links else "")
 
 
-def test_markdown_notes_stay_inside_their_item(seed_entries):
-    md = to_markdown(seed_entries, now=NOW)
-    for entry, item in zip(seed_entries, _items(md)):
+def test_markdown_notes_stay_inside_their_item(sample_entries):
+    md = to_markdown(sample_entries, now=NOW)
+    for entry, item in zip(sample_entries, _items(md)):
         if entry.shelf.notes:
             expected = f"Great paper 🎉\nsee section {entry.paper.position}\n- not a list"
             assert _quoted(item) == expected
@@ -239,7 +234,7 @@ BIB_KEY = re.compile(r"^[A-Za-z0-9_:-]+$")
 
 
 def _unprotect(value: str) -> str:
-    """Plain text of a seed title field: the seed has no LaTeX beyond escapes and braces."""
+    """Plain text of a sample title field: the sample has no LaTeX beyond escapes and braces."""
     return " ".join(re.sub(r"\\([&%$#_])", r"\1", value).replace("{", "").replace("}", "").split())
 
 
@@ -252,39 +247,42 @@ def _check_brace_depth(bib: str) -> None:
     assert depth == 0
 
 
-def test_bibtex_seed_parses_with_bibtexparser_and_pybtex(seed_entries):
-    bib = to_bibtex(seed_entries)
+def test_bibtex_sample_parses_with_bibtexparser_and_pybtex(sample_entries):
+    bib = to_bibtex(sample_entries)
     _check_brace_depth(bib)
     library = bibtexparser.parse_string(bib)
     assert library.failed_blocks == []
     pybtex_entries = pybtex_parse(bib, "bibtex").entries
-    assert len(library.entries) == len(pybtex_entries) == len(seed_entries)
-    for entry, parsed in zip(seed_entries, library.entries):
+    assert len(library.entries) == len(pybtex_entries) == len(sample_entries)
+    for entry, parsed in zip(sample_entries, library.entries):
         assert parsed.entry_type == "misc"
         assert _unprotect(parsed["title"]) == entry.paper.title
         assert _unprotect(pybtex_entries[parsed.key].fields["title"]) == entry.paper.title
-        assert latex_to_text(parsed["abstract"]) == entry.paper.abstract
+        if entry.paper.abstract:
+            assert latex_to_text(parsed["abstract"]) == entry.paper.abstract
+        else:
+            assert "abstract" not in parsed.fields_dict
 
 
-def test_bibtex_protects_capitals_and_carries_fields(seed_entries):
-    first = seed_entries[0]
+def test_bibtex_protects_capitals_and_carries_fields(sample_entries):
+    first = sample_entries[0]
     bib = to_bibtex([first])
     parsed = bibtexparser.parse_string(bib).entries[0]
-    assert parsed["title"].startswith("{ReLIC:} {A} {Recipe} for 64k {Steps} of {In-Context}")
-    assert parsed["url"] == "https://github.com/aielawady/relic"
+    assert parsed["title"] == "{TIDAL:} {Tide-Aware} {Credit} {Assignment} for {Long-Horizon} {Embodied} {Agents}"
+    assert parsed["url"] == "https://github.com/tidal-agents/tidal"
     assert parsed["urldate"] == "2026-11-20"
-    noted = next(e for e in seed_entries if e.shelf.notes and e.shelf.tags)
+    noted = next(e for e in sample_entries if e.shelf.notes and e.shelf.tags)
     fields = bibtexparser.parse_string(to_bibtex([noted])).entries[0].fields_dict
     assert latex_to_text(fields["note"].value, keep_newlines=True) == noted.shelf.notes
     assert fields["keywords"].value == ", ".join(noted.shelf.tags)
 
 
-def test_bibtex_keys_valid_unique_and_stable(seed_entries):
-    keys = [e.key for e in bibtexparser.parse_string(to_bibtex(seed_entries)).entries]
+def test_bibtex_keys_valid_unique_and_stable(sample_entries):
+    keys = [e.key for e in bibtexparser.parse_string(to_bibtex(sample_entries)).entries]
     assert len(set(keys)) == len(keys)
     assert all(BIB_KEY.match(key) for key in keys)
-    assert keys[0] == bibtex_key(seed_entries[0]) and keys[0].startswith("relic_")
-    subset = seed_entries[40:45]
+    assert keys[0] == bibtex_key(sample_entries[0]) and keys[0].startswith("tidal_")
+    subset = sample_entries[40:45]
     again = [e.key for e in bibtexparser.parse_string(to_bibtex(subset)).entries]
     assert again == keys[40:45]
 
@@ -340,7 +338,7 @@ def _expected_row(entry: Entry) -> list[str]:
     return ["'" + c if c.startswith(FORMULA_STARTS) else c for c in cells]
 
 
-@pytest.mark.parametrize("which", ["seed_entries", "hostile_entries"])
+@pytest.mark.parametrize("which", ["sample_entries", "hostile_entries"])
 def test_csv_reads_back_cell_for_cell(which, request):
     entries = request.getfixturevalue(which)
     text = to_csv(entries)
@@ -367,15 +365,15 @@ def test_csv_defuses_formulas(hostile_entries):
 # --- JSON -------------------------------------------------------------------------------
 
 
-def test_json_holds_everything(seed_entries):
-    doc = json.loads(to_json(seed_entries, now=NOW))
+def test_json_holds_everything(sample_entries):
+    doc = json.loads(to_json(sample_entries, now=NOW))
     assert doc["papershelf"] == 1
     assert doc["exported"] == "2026-11-24T09:30:00+00:00"
-    assert doc["papers"] == [entry.to_doc() for entry in seed_entries]
-    assert "🎉" in to_json(seed_entries, now=NOW)  # ensure_ascii=False
+    assert doc["papers"] == [entry.to_doc() for entry in sample_entries]
+    assert "🎉" in to_json(sample_entries, now=NOW)  # ensure_ascii=False
 
 
-@pytest.mark.parametrize("which", ["seed_entries", "hostile_entries"])
+@pytest.mark.parametrize("which", ["sample_entries", "hostile_entries"])
 def test_json_round_trips_through_the_importer(which, request):
     entries = request.getfixturevalue(which)
     imported = load_text(to_json(entries, now=NOW), "export.json")
@@ -397,8 +395,8 @@ def test_json_round_trips_through_the_importer(which, request):
 # --- dispatch ---------------------------------------------------------------------------
 
 
-def test_export_dispatches_each_format(seed_entries):
-    some = seed_entries[:5]
+def test_export_dispatches_each_format(sample_entries):
+    some = sample_entries[:5]
     assert export(some, "md", "starred", NOW) == to_markdown(some, "starred", NOW)
     assert export(some, "bib") == to_bibtex(some)
     assert export(some, "csv") == to_csv(some)
@@ -406,9 +404,9 @@ def test_export_dispatches_each_format(seed_entries):
     assert FORMATS == ("md", "bib", "csv", "json")
 
 
-def test_export_rejects_unknown_format_naming_the_valid_ones(seed_entries):
+def test_export_rejects_unknown_format_naming_the_valid_ones(sample_entries):
     with pytest.raises(ValueError, match="'pdf'.*md, bib, csv, json"):
-        export(seed_entries, "pdf")
+        export(sample_entries, "pdf")
 
 
 def test_empty_exports_are_valid():

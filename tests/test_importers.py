@@ -11,7 +11,7 @@ from storage.errors import ImportFormatError
 from storage.importers import detect_kind, latex_to_text, load_bytes, load_file, load_text
 from storage.models import Shelf
 
-from tests.helpers import SEED  # noqa: E402
+from tests.helpers import DATA, SAMPLE_PAGE, SEED, needs_seed, sample_pairs
 
 
 def _error(call, *args) -> ImportFormatError:
@@ -91,11 +91,31 @@ def test_text_without_papers():
 # --- dispatch ---------------------------------------------------------------------------
 
 
-def test_seed_page_dispatches_to_the_page_parser():
+def test_a_trending_page_dispatches_to_the_page_parser():
+    papers = load_file(SAMPLE_PAGE)
+    assert [(p.title, p.abstract) for p in papers] == sample_pairs()
+    assert papers[0].shelf is None
+
+
+def test_a_page_saved_with_a_bom_and_crlf_line_endings():
+    path = DATA / "trending-crlf-bom.txt"
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfnew\r\n\r\n")  # the file really is so
+    papers = load_file(path)
+    assert [(p.title, p.listed, p.links, p.line) for p in papers] == [
+        ("Cheap Rollouts: Replacing Simulators with Learned Models in Policy Search", "Mar 12",
+         ("https://github.com/cheap-rollouts/cr",), 14),
+        ("What Does a Reward Model Read?", "Mar 12", (), 19),
+        ("Attention Sinks in Value Networks", "Mar 11", (), 25),
+    ]  # fmt: skip
+    assert papers[1].abstract == "" and papers[2].abstract.endswith("A one-line change removes the sink.")
+    assert not any("\r" in p.abstract or "\ufeff" in p.title for p in papers)
+
+
+@needs_seed
+def test_the_seed_page_dispatches_to_the_page_parser():
     papers = load_file(SEED)
     assert len(papers) == 78
     assert papers[0].title.startswith("ReLIC: A Recipe")
-    assert papers[0].shelf is None
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ import re
 import string
 import textwrap
 import unicodedata
+from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from hypothesis import given, settings
@@ -16,7 +18,7 @@ import storage.pages as page_parser
 from storage.pages import extract_links, parse_page
 from storage.text import _clean_line_fully, clean_line
 
-from tests.helpers import SEED  # noqa: E402  (../shared/seeds beside the checkout, as in CI)
+from tests.helpers import SAMPLE_COUNT, SAMPLE_PAGE, needs_seed, sample_answers, sample_pairs
 
 
 HEADER = ["new", "Get trending papers in your email inbox!", "Subscribe", "byAK and the research community"]
@@ -44,19 +46,29 @@ def norm(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
-def seed_text() -> str:
-    assert SEED is not None
-    return SEED.read_text(encoding="utf-8")
-
-
-def seed_pairs() -> list[tuple[str, str]]:
+def seed_pairs(text: str) -> list[tuple[str, str]]:
     """A simple reading of the seed, independent of the parser: 4 chrome blocks and the date,
     then blocks that alternate title / abstract."""
-    blocks = [block.strip() for block in seed_text().split("\n\n") if block.strip()]
+    blocks = [block.strip() for block in text.split("\n\n") if block.strip()]
     assert blocks[:4] == HEADER and blocks[4] == "Mar 11"
     body = blocks[5:]
     assert len(body) % 2 == 0
     return [(norm(title), norm(abstract)) for title, abstract in zip(body[::2], body[1::2])]
+
+
+class Page(NamedTuple):
+    text: str
+    pairs: list[tuple[str, str]]  # (title, abstract) of each paper, known without the parser
+
+
+@pytest.fixture(params=["sample", pytest.param("seed", marks=needs_seed)])
+def page(request) -> Page:
+    """A whole real-looking page: the project's sample page (answers from its key), and the
+    seed page too where it exists."""
+    if request.param == "sample":
+        return Page(SAMPLE_PAGE.read_text(encoding="utf-8"), sample_pairs())
+    text = Path(request.getfixturevalue("seed_path")).read_text(encoding="utf-8")
+    return Page(text, seed_pairs(text))
 
 
 def pairs(papers) -> list[tuple[str, str]]:
@@ -86,20 +98,67 @@ def title_lines(text: str, titles) -> list[int]:
     return found
 
 
-# --- the seed page ------------------------------------------------------------------------
+# --- the sample page ----------------------------------------------------------------------
 
 
-def test_seed_gives_its_78_papers_in_page_order():
-    papers = parse_page(seed_text(), str(SEED))
-    expected = seed_pairs()
+def test_the_sample_gives_its_papers_with_their_dates_and_links():
+    text = SAMPLE_PAGE.read_text(encoding="utf-8")
+    papers = parse_page(text, str(SAMPLE_PAGE))
+    expected = sample_answers()
+    assert len(expected) == SAMPLE_COUNT
+    assert [{"title": p.title, "abstract": p.abstract, "listed": p.listed, "links": list(p.links)} for p in papers] == expected
+    assert [p.listed for p in papers] == ["Mar 11"] * 32 + ["Mar 10"] * 10 + ["Mar 9"] * 6
+    assert [paper.line for paper in papers] == title_lines(text, [t for t, _ in sample_pairs()])
+
+
+def test_the_sample_holds_the_traps_of_a_real_page():
+    """The answer key is only worth something if the page holds what the parser must cope with."""
+    text = SAMPLE_PAGE.read_text(encoding="utf-8")
+    blocks = text.split("\n\n")
+    assert blocks[:5] == [*HEADER, "Mar 11"]
+    lines = text.splitlines()
+    for chrome in ("Upvote", "42", "1.2k", "· 6 authors", "Published on Mar 10"):
+        assert chrome in lines  # as blocks of their own
+    assert "Submitted by ariadne_k" in lines and "Submitted by mlreader · 4 authors" in lines  # inside blocks
+    assert sum(not abstract for _, abstract in sample_pairs()) == 2
+    assert any(len(block.splitlines()) > 3 for block in blocks)  # a hard-wrapped abstract
+
+
+def test_sample_links_come_from_the_abstract_without_trailing_punctuation():
+    papers = {paper.title: paper for paper in parse_page(SAMPLE_PAGE.read_text(encoding="utf-8"))}
+    title = "Tuning Is Half the Battle: Hyperparameter Sensitivity in Offline RL"
+    assert papers[title].abstract.endswith("https://github.com/orchard-lab/sweep-tune.")
+    assert papers[title].links == ("https://github.com/orchard-lab/sweep-tune",)
+    title = "Lighthouse: Distributed Actor-Learner Training on Commodity Clusters"
+    assert papers[title].abstract.endswith("(code: https://github.com/lighthouse-rl/lighthouse).")
+    assert papers[title].links == ("https://github.com/lighthouse-rl/lighthouse",)
+    title = "HarborGym: A Suite of Port Logistics Environments for Offline Reinforcement Learning"
+    assert papers[title].links == ("https://sites.google.com/view/harborgym/",)
+    title = "Chain-of-Tools: Compositional Program Synthesis with Verifier Feedback"
+    assert papers[title].links == ("https://github.com/chain-of-tools/bench", "https://chain-of-tools.github.io/")
+    with_links = [paper for paper in papers.values() if paper.links]
+    assert len(with_links) == len([p for p in papers.values() if "http" in p.abstract]) == 7
+    for paper in with_links:
+        for link in paper.links:
+            assert link in paper.abstract
+            assert link[-1] not in ".,;:!?'\")"
+
+
+# --- the seed page (the real page of 78 papers beside the checkout, where it exists) ------------
+
+
+def test_seed_gives_its_78_papers_in_page_order(seed_path):
+    text = seed_path.read_text(encoding="utf-8")
+    papers = parse_page(text, str(seed_path))
+    expected = seed_pairs(text)
     assert len(expected) == 78
     assert pairs(papers) == expected
     assert {paper.listed for paper in papers} == {"Mar 11"}
-    assert [paper.line for paper in papers] == title_lines(seed_text(), [t for t, _ in expected])
+    assert [paper.line for paper in papers] == title_lines(text, [t for t, _ in expected])
 
 
-def test_seed_links_come_from_the_abstract_without_trailing_punctuation():
-    papers = {paper.title: paper for paper in parse_page(seed_text())}
+def test_seed_links_come_from_the_abstract_without_trailing_punctuation(seed_path):
+    papers = {paper.title: paper for paper in parse_page(seed_path.read_text(encoding="utf-8"))}
     assert papers["Hyperparameters in Reinforcement Learning and How To Tune Them"].links == (
         "https://github.com/facebookresearch/how-to-autorl",
     )
@@ -114,7 +173,7 @@ def test_seed_links_come_from_the_abstract_without_trailing_punctuation():
             assert link[-1] not in ".,;:!?'\")"
 
 
-# --- variants of the seed -----------------------------------------------------------------
+# --- variants of real pages -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -127,29 +186,29 @@ def test_seed_links_come_from_the_abstract_without_trailing_punctuation():
         pytest.param(lambda text: text.rstrip("\n"), id="no-final-newline"),
     ],
 )
-def test_seed_variants_give_the_same_papers_and_lines(variant):
-    plain = parse_page(seed_text())
-    varied = parse_page(variant(seed_text()))
-    assert pairs(varied) == seed_pairs()
+def test_page_variants_give_the_same_papers_and_lines(page, variant):
+    plain = parse_page(page.text)
+    varied = parse_page(variant(page.text))
+    assert pairs(varied) == page.pairs
     assert [p.line for p in varied] == [p.line for p in plain]
     assert not varied[0].title.startswith("\ufeff")
 
 
-def test_several_blank_and_whitespace_lines_between_blocks():
-    text = seed_text().replace("\n\n", "\n \n\t\n\n")
+def test_several_blank_and_whitespace_lines_between_blocks(page):
+    text = page.text.replace("\n\n", "\n \n\t\n\n")
     papers = parse_page(text)
-    assert pairs(papers) == seed_pairs()
-    assert [p.line for p in papers] == title_lines(text, [t for t, _ in seed_pairs()])
+    assert pairs(papers) == page.pairs
+    assert [p.line for p in papers] == title_lines(text, [t for t, _ in page.pairs])
 
 
 @pytest.mark.parametrize("width", [40, 72, 100])
-def test_hard_wrapped_abstracts_are_joined_with_single_spaces(width):
+def test_hard_wrapped_abstracts_are_joined_with_single_spaces(page, width):
     wrap = lambda text: textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)  # noqa: E731
-    text = render([(title, wrap(abstract)) for title, abstract in seed_pairs()])
-    assert text.count("\n") > 4 * 78 + 20  # really wrapped
+    text = render([(title, wrap(abstract)) for title, abstract in page.pairs])
+    assert text.count("\n") > 4 * len(page.pairs) + 20  # really wrapped
     papers = parse_page(text)
-    assert pairs(papers) == seed_pairs()
-    assert [p.line for p in papers] == title_lines(text, [t for t, _ in seed_pairs()])
+    assert pairs(papers) == page.pairs
+    assert [p.line for p in papers] == title_lines(text, [t for t, _ in page.pairs])
 
 
 def test_hard_wrapped_title_is_joined():
@@ -160,16 +219,15 @@ def test_hard_wrapped_title_is_joined():
     ]
 
 
-def test_several_date_sections_each_paper_keeps_its_own_date():
-    seed = seed_pairs()
+def test_several_date_sections_each_paper_keeps_its_own_date(page):
     dates = ["Mar 11", "March 10", "Mar 9, 2025"]
-    chunks = [seed[:30], seed[30:31], seed[31:]]
+    chunks = [page.pairs[:30], page.pairs[30:31], page.pairs[31:]]
     text = "\n\n".join(
         render(chunk, date=date, header=index == 0) for index, (date, chunk) in enumerate(zip(dates, chunks))
     )
     papers = parse_page(text)
-    assert pairs(papers) == seed
-    assert [p.listed for p in papers] == ["Mar 11"] * 30 + ["March 10"] + ["Mar 9, 2025"] * 47
+    assert pairs(papers) == page.pairs
+    assert [p.listed for p in papers] == ["Mar 11"] * 30 + ["March 10"] + ["Mar 9, 2025"] * (len(page.pairs) - 31)
 
 
 def test_page_without_a_date_line_lists_nothing():
@@ -191,23 +249,23 @@ def test_published_on_date_is_chrome_not_a_new_section():
 # --- papers without an abstract -----------------------------------------------------------
 
 
-def test_any_single_paper_may_lack_its_abstract():
-    seed = seed_pairs()
-    for missing in range(len(seed)):
-        expected = [(t, "" if i == missing else a) for i, (t, a) in enumerate(seed)]
+def test_any_single_paper_may_lack_its_abstract(page):
+    for missing in range(len(page.pairs)):
+        expected = [(t, "" if i == missing else a) for i, (t, a) in enumerate(page.pairs)]
         assert pairs(parse_page(render(expected))) == expected, f"paper {missing} without abstract"
 
 
-def test_several_papers_without_abstract_in_the_middle_and_at_the_end():
-    missing = {0, 10, 11, 12, 40, 76, 77}
-    expected = [(t, "" if i in missing else a) for i, (t, a) in enumerate(seed_pairs())]
+def test_several_papers_without_abstract_in_the_middle_and_at_the_end(page):
+    last = len(page.pairs) - 1
+    missing = {0, 10, 11, 12, 40, last - 1, last}
+    expected = [(t, "" if i in missing else a) for i, (t, a) in enumerate(page.pairs)]
     papers = parse_page(render(expected))
     assert pairs(papers) == expected
     assert all(p.links == () for i, p in enumerate(papers) if i in missing)
 
 
-def test_titles_only_page():
-    expected = [(title, "") for title, _ in seed_pairs()]
+def test_titles_only_page(page):
+    expected = [(title, "") for title, _ in page.pairs]
     assert pairs(parse_page(render(expected))) == expected
 
 
@@ -221,8 +279,8 @@ def test_paper_without_abstract_at_the_end_of_a_date_section():
     ]
 
 
-def test_title_ending_in_full_stop_after_a_paper_without_abstract():
-    (t1, _), (_, a2) = seed_pairs()[:2]
+def test_title_ending_in_full_stop_after_a_paper_without_abstract(page):
+    (t1, _), (_, a2) = page.pairs[:2]
     odd_title = "Attention Is Not All You Need."
     expected = [(t1, ""), (odd_title, a2)]
     assert pairs(parse_page(render(expected))) == expected
@@ -241,8 +299,8 @@ def test_short_abstracts_are_still_abstracts():
 
 
 @pytest.mark.parametrize("chrome", PER_PAPER_CHROME)
-def test_per_paper_chrome_blocks_are_skipped(chrome):
-    assert pairs(parse_page(render(seed_pairs(), between=chrome))) == seed_pairs()
+def test_per_paper_chrome_blocks_are_skipped(page, chrome):
+    assert pairs(parse_page(render(page.pairs, between=chrome))) == page.pairs
 
 
 @pytest.mark.parametrize("chrome", PER_PAPER_CHROME)

@@ -16,16 +16,16 @@ def _held_back(library: Library) -> list:
     return held
 
 
-async def test_first_screen_before_the_abstracts_then_they_fill_in(seed_library, wait_for):
-    full = {e.id: e for e in seed_library.entries()}
-    lazy = Library.open(seed_library.directory, abstracts_later=True)
+async def test_first_screen_before_the_abstracts_then_they_fill_in(sample_library, wait_for):
+    full = {e.id: e for e in sample_library.entries()}
+    lazy = Library.open(sample_library.directory, abstracts_later=True)
     held = _held_back(lazy)
     app = PapershelfApp(lazy)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, MainScreen)
         await wait_for(pilot, lambda: held, what="the load to be asked for after the first paint")
-        assert len(screen.papers) == 78 and "Loading the abstract…" in screen.detail.describe(screen.current).plain
+        assert len(screen.papers) == 48 and "Loading the abstract…" in screen.detail.describe(screen.current).plain
         await pilot.press("s")  # a change made before the abstracts are in
         await pilot.pause()
         starred = screen.current.id
@@ -34,13 +34,13 @@ async def test_first_screen_before_the_abstracts_then_they_fill_in(seed_library,
                        what="the abstracts to arrive")  # fmt: skip
         assert screen.current.paper.abstract == full[starred].paper.abstract and screen.current.shelf.starred
         await pilot.press("q")
-    assert Library.open(seed_library.directory).entry(starred).shelf.starred
+    assert Library.open(sample_library.directory).entry(starred).shelf.starred
 
 
-async def test_a_damaged_abstracts_file_is_reported_and_the_list_still_works(seed_library, wait_for):
-    path = seed_library.directory / "abstracts.json"
+async def test_a_damaged_abstracts_file_is_reported_and_the_list_still_works(sample_library, wait_for):
+    path = sample_library.directory / "abstracts.json"
     path.write_bytes(b"{broken")
-    app = PapershelfApp(Library.open(seed_library.directory, abstracts_later=True))
+    app = PapershelfApp(Library.open(sample_library.directory, abstracts_later=True))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await wait_for(pilot, lambda: any("abstracts.json" in str(n.message) for n in app._notifications),
@@ -52,10 +52,10 @@ async def test_a_damaged_abstracts_file_is_reported_and_the_list_still_works(see
     assert path.read_bytes() == b"{broken"
 
 
-async def test_abstracts_arriving_while_the_app_quits_are_ignored(seed_library, wait_for):
+async def test_abstracts_arriving_while_the_app_quits_are_ignored(sample_library, wait_for):
     """q before the abstracts are in (seconds at 100,000 papers): the loading thread's news
     comes to a screen whose widgets are already gone, and must not raise there."""
-    lazy = Library.open(seed_library.directory, abstracts_later=True)
+    lazy = Library.open(sample_library.directory, abstracts_later=True)
     held = _held_back(lazy)
     app = PapershelfApp(lazy)
     async with app.run_test(size=SIZE) as pilot:

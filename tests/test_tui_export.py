@@ -90,60 +90,60 @@ def problem(screen: ExportScreen) -> str:
 # --- writing files ----------------------------------------------------------------------
 
 
-async def test_markdown_to_a_file_has_one_task_item_per_paper(seed_library, tmp_path, wait_for):
+async def test_markdown_to_a_file_has_one_task_item_per_paper(sample_library, tmp_path, wait_for):
     target = tmp_path / "reading.md"
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await open_export(pilot, wait_for)
         await write_to(pilot, target)
         assert isinstance(app.screen, MainScreen)
-        assert messages(app) == [f"Wrote 78 papers as Markdown to {target}"]
+        assert messages(app) == [f"Wrote 48 papers as Markdown to {target}"]
     text = target.read_text(encoding="utf-8")
-    assert len(TASK_ITEM.findall(text)) == 78
-    first = seed_library.entries()[0]
+    assert len(TASK_ITEM.findall(text)) == 48
+    first = sample_library.entries()[0]
     assert f"[{md_escape(first.paper.title)}]({first.paper.links[0]})" in text
 
 
-async def test_csv_to_a_file_parses_back_with_the_csv_module(seed_library, tmp_path, wait_for):
+async def test_csv_to_a_file_parses_back_with_the_csv_module(sample_library, tmp_path, wait_for):
     target = tmp_path / "reading.csv"
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await open_export(pilot, wait_for)
         await pick(pilot, "#export-format", "CSV")
         await write_to(pilot, target)
-        assert messages(app) == [f"Wrote 78 papers as CSV to {target}"]
+        assert messages(app) == [f"Wrote 48 papers as CSV to {target}"]
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"), newline="")))
-    assert [row["id"] for row in rows] == [e.id for e in seed_library.entries()]
-    assert [row["title"] for row in rows] == [e.paper.title for e in seed_library.entries()]
+    assert [row["id"] for row in rows] == [e.id for e in sample_library.entries()]
+    assert [row["title"] for row in rows] == [e.paper.title for e in sample_library.entries()]
 
 
-async def test_json_to_a_file_reimports_every_paper(seed_library, tmp_path, wait_for):
+async def test_json_to_a_file_reimports_every_paper(sample_library, tmp_path, wait_for):
     target = tmp_path / "reading.json"
-    seed_library.set_tags(seed_library.entries()[5].id, ["rlhf"])
-    app = PapershelfApp(seed_library)
+    sample_library.set_tags(sample_library.entries()[5].id, ["rlhf"])
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await open_export(pilot, wait_for)
         await pick(pilot, "#export-format", "JSON")
         await write_to(pilot, target)
     papers = load_text(target.read_text(encoding="utf-8"), str(target))
-    assert [p.title for p in papers] == [e.paper.title for e in seed_library.entries()]
+    assert [p.title for p in papers] == [e.paper.title for e in sample_library.entries()]
     assert papers[5].shelf is not None and papers[5].shelf.tags == ("rlhf",)
 
 
-async def test_bibtex_to_a_file_has_one_entry_per_paper(seed_library, tmp_path, wait_for):
+async def test_bibtex_to_a_file_has_one_entry_per_paper(sample_library, tmp_path, wait_for):
     target = tmp_path / "reading.bib"
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await open_export(pilot, wait_for)
         await pick(pilot, "#export-format", "BibTeX")
         await write_to(pilot, target)
-        assert messages(app) == [f"Wrote 78 papers as BibTeX to {target}"]
+        assert messages(app) == [f"Wrote 48 papers as BibTeX to {target}"]
     parsed = bibtexparser.parse_string(target.read_text(encoding="utf-8"))
-    assert len(parsed.entries) == 78 and not parsed.failed_blocks
+    assert len(parsed.entries) == 48 and not parsed.failed_blocks
 
 
-async def test_the_file_name_follows_the_format_chosen_with_the_keys(seed_library, wait_for):
-    app = PapershelfApp(seed_library)
+async def test_the_file_name_follows_the_format_chosen_with_the_keys(sample_library, wait_for):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_export(pilot, wait_for)
         path = screen.query_one("#export-path", Input)
@@ -157,8 +157,8 @@ async def test_the_file_name_follows_the_format_chosen_with_the_keys(seed_librar
         assert path.value == "/tmp/group/notes.txt"
 
 
-async def test_escape_closes_the_dialog_without_writing(seed_library, tmp_path, wait_for):
-    app = PapershelfApp(seed_library)
+async def test_escape_closes_the_dialog_without_writing(sample_library, tmp_path, wait_for):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_export(pilot, wait_for)
         screen.query_one("#export-path", Input).value = str(tmp_path / "x.md")
@@ -168,8 +168,8 @@ async def test_escape_closes_the_dialog_without_writing(seed_library, tmp_path, 
     assert not (tmp_path / "x.md").exists()
 
 
-async def test_e_types_in_the_filter(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_e_types_in_the_filter(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", "e")
         assert isinstance(app.screen, MainScreen)
@@ -179,31 +179,31 @@ async def test_e_types_in_the_filter(seed_library):
 # --- scopes -------------------------------------------------------------------------------
 
 
-async def test_starred_scope_exports_only_starred_papers(seed_library, tmp_path, wait_for):
-    ids = [e.id for e in seed_library.entries()]
-    seed_library.set_starred([ids[3], ids[10], ids[40]], True)
+async def test_starred_scope_exports_only_starred_papers(sample_library, tmp_path, wait_for):
+    ids = [e.id for e in sample_library.entries()]
+    sample_library.set_starred([ids[3], ids[10], ids[40]], True)
     target = tmp_path / "starred.json"
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_export(pilot, wait_for)
-        assert scope_labels(screen) == ["All (78)", "Starred (3)"]  # no filter, no selection
+        assert scope_labels(screen) == ["All (48)", "Starred (3)"]  # no filter, no selection
         await pick(pilot, "#export-scope", "Starred")
         await pick(pilot, "#export-format", "JSON")
         await write_to(pilot, target)
         assert messages(app) == [f"Wrote 3 papers as JSON to {target}"]
     titles = [p.title for p in load_text(target.read_text(encoding="utf-8"), "starred.json")]
-    assert titles == [seed_library.entry(i).paper.title for i in (ids[3], ids[10], ids[40])]
+    assert titles == [sample_library.entry(i).paper.title for i in (ids[3], ids[10], ids[40])]
 
 
-async def test_current_filter_scope_exports_the_list_as_shown(seed_library, tmp_path, wait_for):
+async def test_current_filter_scope_exports_the_list_as_shown(sample_library, tmp_path, wait_for):
     target = tmp_path / "critique.csv"
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"critique", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         shown = [e.id for e in app.screen.papers.entries]
-        assert 0 < len(shown) < 78
+        assert 0 < len(shown) < 48
         screen = await open_export(pilot, wait_for)
         assert screen.scope.key == "filter"  # the default while a filter is on
         assert scope_labels(screen)[0] == f"Current filter: critique ({len(shown)})"
@@ -213,10 +213,10 @@ async def test_current_filter_scope_exports_the_list_as_shown(seed_library, tmp_
     assert [row["id"] for row in rows] == shown
 
 
-async def test_all_follows_the_order_the_list_is_sorted_in(seed_library, tmp_path, wait_for):
+async def test_all_follows_the_order_the_list_is_sorted_in(sample_library, tmp_path, wait_for):
     target = tmp_path / "sorted.csv"
-    backwards = list(reversed(seed_library.entries()))
-    app = PapershelfApp(seed_library)
+    backwards = list(reversed(sample_library.entries()))
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         app.screen.papers.set_entries(backwards)  # as a sort key would list them
         await open_export(pilot, wait_for)
@@ -226,27 +226,27 @@ async def test_all_follows_the_order_the_list_is_sorted_in(seed_library, tmp_pat
     assert [row["id"] for row in rows] == [e.id for e in backwards]
 
 
-async def test_a_selection_is_offered_and_chosen_first(seed_library, tmp_path, wait_for):
-    ids = [e.id for e in seed_library.entries()]
+async def test_a_selection_is_offered_and_chosen_first(sample_library, tmp_path, wait_for):
+    ids = [e.id for e in sample_library.entries()]
     target = tmp_path / "picked.md"
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         for pid in (ids[7], ids[2]):
             app.screen.papers.toggle_selected(pid)
         screen = await open_export(pilot, wait_for)
-        assert scope_labels(screen) == ["Selection (2)", "All (78)", "Starred (0)"]
+        assert scope_labels(screen) == ["Selection (2)", "All (48)", "Starred (0)"]
         assert screen.scope.key == "selection"
         await write_to(pilot, target)
     text = target.read_text(encoding="utf-8")
     assert len(TASK_ITEM.findall(text)) == 2
-    assert text.index(md_escape(seed_library.entry(ids[2]).paper.title)) < text.index(
-        md_escape(seed_library.entry(ids[7]).paper.title)
+    assert text.index(md_escape(sample_library.entry(ids[2]).paper.title)) < text.index(
+        md_escape(sample_library.entry(ids[7]).paper.title)
     )
 
 
-async def test_an_empty_scope_writes_nothing_and_says_so(seed_library, tmp_path, wait_for):
+async def test_an_empty_scope_writes_nothing_and_says_so(sample_library, tmp_path, wait_for):
     target = tmp_path / "none.md"
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await open_export(pilot, wait_for)
         await pick(pilot, "#export-scope", "Starred")
@@ -258,10 +258,10 @@ async def test_an_empty_scope_writes_nothing_and_says_so(seed_library, tmp_path,
 # --- refusals -----------------------------------------------------------------------------
 
 
-async def test_an_existing_file_is_kept_unless_overwriting_is_confirmed(seed_library, tmp_path, wait_for):
+async def test_an_existing_file_is_kept_unless_overwriting_is_confirmed(sample_library, tmp_path, wait_for):
     target = tmp_path / "reading.md"
     target.write_text("my own notes\n", encoding="utf-8")
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await open_export(pilot, wait_for)
         field = app.screen.query_one("#export-path", Input)
@@ -282,13 +282,13 @@ async def test_an_existing_file_is_kept_unless_overwriting_is_confirmed(seed_lib
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        assert messages(app) == [f"Wrote 78 papers as Markdown to {target}"]
-    assert len(TASK_ITEM.findall(target.read_text(encoding="utf-8"))) == 78
+        assert messages(app) == [f"Wrote 48 papers as Markdown to {target}"]
+    assert len(TASK_ITEM.findall(target.read_text(encoding="utf-8"))) == 48
 
 
-async def test_a_file_inside_the_library_is_refused_in_the_dialog(seed_library, wait_for):
-    target = seed_library.directory / "reading.md"
-    app = PapershelfApp(seed_library)
+async def test_a_file_inside_the_library_is_refused_in_the_dialog(sample_library, wait_for):
+    target = sample_library.directory / "reading.md"
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await open_export(pilot, wait_for)
         await write_to(pilot, target)
@@ -297,9 +297,9 @@ async def test_a_file_inside_the_library_is_refused_in_the_dialog(seed_library, 
     assert not target.exists()
 
 
-async def test_a_missing_folder_is_reported_in_the_dialog(seed_library, tmp_path, wait_for):
+async def test_a_missing_folder_is_reported_in_the_dialog(sample_library, tmp_path, wait_for):
     target = tmp_path / "no-such-folder" / "reading.md"
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await open_export(pilot, wait_for)
         await write_to(pilot, target)
@@ -308,9 +308,9 @@ async def test_a_missing_folder_is_reported_in_the_dialog(seed_library, tmp_path
         assert isinstance(app.screen, MainScreen)
 
 
-async def test_a_hostile_file_name_shows_literally_in_the_toast(seed_library, tmp_path, wait_for):
+async def test_a_hostile_file_name_shows_literally_in_the_toast(sample_library, tmp_path, wait_for):
     target = tmp_path / "[bold]list[@click=app.quit].md"
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_export(pilot, wait_for)
         await write_to(pilot, target)
@@ -324,8 +324,8 @@ async def test_a_hostile_file_name_shows_literally_in_the_toast(seed_library, tm
 # --- the clipboard ------------------------------------------------------------------------
 
 
-async def test_export_to_the_clipboard(seed_library, monkeypatch, wait_for):
-    app = PapershelfApp(seed_library)
+async def test_export_to_the_clipboard(sample_library, monkeypatch, wait_for):
+    app = PapershelfApp(sample_library)
     fake = FakeClipboards(monkeypatch, app, system_works=True)
     async with app.run_test(size=SIZE) as pilot:
         await open_export(pilot, wait_for)
@@ -333,13 +333,13 @@ async def test_export_to_the_clipboard(seed_library, monkeypatch, wait_for):
         await pilot.click("#export-copy")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert messages(app) == ["Copied 78 papers as BibTeX to the clipboard"]
-    assert fake.system == [to_bibtex(seed_library.entries())]
+        assert messages(app) == ["Copied 48 papers as BibTeX to the clipboard"]
+    assert fake.system == [to_bibtex(sample_library.entries())]
     assert fake.terminal == []
 
 
-async def test_without_a_system_clipboard_osc52_is_used_and_the_toast_says_so(seed_library, monkeypatch, wait_for):
-    app = PapershelfApp(seed_library)
+async def test_without_a_system_clipboard_osc52_is_used_and_the_toast_says_so(sample_library, monkeypatch, wait_for):
+    app = PapershelfApp(sample_library)
     fake = FakeClipboards(monkeypatch, app, system_works=False)
     async with app.run_test(size=SIZE) as pilot:
         await open_export(pilot, wait_for)
@@ -348,15 +348,15 @@ async def test_without_a_system_clipboard_osc52_is_used_and_the_toast_says_so(se
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert messages(app) == [
-            "Sent 78 papers as BibTeX to the terminal clipboard (OSC 52) — your terminal must allow it"
+            "Sent 48 papers as BibTeX to the terminal clipboard (OSC 52) — your terminal must allow it"
         ]
-    assert fake.terminal == [to_bibtex(seed_library.entries())]
+    assert fake.terminal == [to_bibtex(sample_library.entries())]
 
 
-async def test_a_clipboard_tool_that_hangs_falls_back_without_freezing(seed_library, monkeypatch, wait_for):
+async def test_a_clipboard_tool_that_hangs_falls_back_without_freezing(sample_library, monkeypatch, wait_for):
     release = threading.Event()
     monkeypatch.setattr(clipboard, "SYSTEM_CLIPBOARD_TIMEOUT", 0.2)
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     fake = FakeClipboards(monkeypatch, app, system_works=True)
     monkeypatch.setattr(pyperclip, "copy", lambda text: release.wait(30))
     try:
@@ -366,14 +366,14 @@ async def test_a_clipboard_tool_that_hangs_falls_back_without_freezing(seed_libr
             assert isinstance(app.screen, ExportScreen)  # the UI still runs while it waits
             await app.workers.wait_for_complete()
             await pilot.pause()
-            assert messages(app)[0].startswith("Sent 78 papers as Markdown to the terminal clipboard (OSC 52)")
-        assert len(fake.terminal) == 1 and len(TASK_ITEM.findall(fake.terminal[0])) == 78
+            assert messages(app)[0].startswith("Sent 48 papers as Markdown to the terminal clipboard (OSC 52)")
+        assert len(fake.terminal) == 1 and len(TASK_ITEM.findall(fake.terminal[0])) == 48
     finally:
         release.set()
 
 
-async def test_a_clipboard_that_does_not_hold_the_text_afterwards_is_not_trusted(seed_library, monkeypatch, wait_for):
-    app = PapershelfApp(seed_library)
+async def test_a_clipboard_that_does_not_hold_the_text_afterwards_is_not_trusted(sample_library, monkeypatch, wait_for):
+    app = PapershelfApp(sample_library)
     fake = FakeClipboards(monkeypatch, app, system_works=True)
     monkeypatch.setattr(pyperclip, "paste", lambda: "")  # e.g. xclip without a display
     async with app.run_test(size=SIZE) as pilot:
@@ -381,17 +381,17 @@ async def test_a_clipboard_that_does_not_hold_the_text_afterwards_is_not_trusted
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert messages(app)[0].startswith("Sent the title of")
-    assert fake.terminal == [seed_library.entries()[0].paper.title]
+    assert fake.terminal == [sample_library.entries()[0].paper.title]
 
 
 # --- y: copy one paper --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("key", ["1", "2", "3"])
-async def test_y_copies_the_paper_in_the_chosen_form(seed_library, monkeypatch, wait_for, key):
-    first = seed_library.entries()[0]  # ReLIC, which has a GitHub link
+async def test_y_copies_the_paper_in_the_chosen_form(sample_library, monkeypatch, wait_for, key):
+    first = sample_library.entries()[0]  # TIDAL, which has a GitHub link
     title, link = first.paper.title, first.paper.links[0]
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     fake = FakeClipboards(monkeypatch, app, system_works=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("y")
@@ -409,22 +409,22 @@ async def test_y_copies_the_paper_in_the_chosen_form(seed_library, monkeypatch, 
         assert copied == f"[{md_escape(title)}]({link})"
     else:
         (entry,) = bibtexparser.parse_string(copied).entries
-        assert entry.entry_type == "misc" and "ReLIC" in entry["title"]
+        assert entry.entry_type == "misc" and "TIDAL" in entry["title"]
 
 
-async def test_y_chooser_works_with_arrows_and_enter(seed_library, monkeypatch, wait_for):
-    app = PapershelfApp(seed_library)
+async def test_y_chooser_works_with_arrows_and_enter(sample_library, monkeypatch, wait_for):
+    app = PapershelfApp(sample_library)
     fake = FakeClipboards(monkeypatch, app, system_works=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, CopyChooser), what="the chooser")
         await pilot.press("down", "down", "enter")
         await app.workers.wait_for_complete()
-    assert fake.system == [to_bibtex(seed_library.entries()[:1])]
+    assert fake.system == [to_bibtex(sample_library.entries()[:1])]
 
 
-async def test_y_offers_no_markdown_link_for_a_paper_without_one(seed_library, monkeypatch, wait_for):
-    app = PapershelfApp(seed_library)
+async def test_y_offers_no_markdown_link_for_a_paper_without_one(sample_library, monkeypatch, wait_for):
+    app = PapershelfApp(sample_library)
     fake = FakeClipboards(monkeypatch, app, system_works=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "y")  # the second paper has no link

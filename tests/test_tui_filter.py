@@ -26,8 +26,8 @@ def counts_line(screen: MainScreen) -> str:
     return screen.status.message
 
 
-async def test_typing_a_word_puts_matching_papers_first(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_typing_a_word_puts_matching_papers_first(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await type_filter(pilot, "critique")
         shown = titles(app.screen)
@@ -35,12 +35,12 @@ async def test_typing_a_word_puts_matching_papers_first(seed_library):
         assert "critique" in shown[0].lower()
         title_hits = [t for t in shown if "critique" in t.lower()]
         assert shown[: len(title_hits)] == title_hits  # title matches rank above abstract-only ones
-        assert len(shown) < 78
+        assert len(shown) < 48
         assert f"showing {len(shown)}" in counts_line(app.screen)
 
 
-async def test_matched_words_are_highlighted_in_the_list(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_matched_words_are_highlighted_in_the_list(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await type_filter(pilot, "critique")
         await pilot.press("enter", "G")  # to the list; cursor off the first row
@@ -50,15 +50,15 @@ async def test_matched_words_are_highlighted_in_the_list(seed_library):
         assert underlined.lower() == "critique"
 
 
-async def test_field_tokens_filter(seed_library):
-    starred = [e.id for e in seed_library.entries()[3:6]]
-    seed_library.set_starred(starred, True)
-    seed_library.set_read([seed_library.entries()[0].id], True)
-    app = PapershelfApp(seed_library)
+async def test_field_tokens_filter(sample_library):
+    starred = [e.id for e in sample_library.entries()[3:6]]
+    sample_library.set_starred(starred, True)
+    sample_library.set_read([sample_library.entries()[0].id], True)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await type_filter(pilot, "is:starred")
         assert [e.id for e in app.screen.papers.entries] == starred
-        assert "78 papers · 1 read · 3 starred · showing 3" in counts_line(app.screen)
+        assert "48 papers · 1 read · 3 starred · showing 3" in counts_line(app.screen)
         await pilot.press(*" -is:unread")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -66,20 +66,20 @@ async def test_field_tokens_filter(seed_library):
         assert app.screen.papers.highlighted is None
 
 
-async def test_escape_clears_the_filter_and_shows_everything(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_escape_clears_the_filter_and_shows_everything(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await type_filter(pilot, "critique")
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert len(app.screen.papers) == 78
+        assert len(app.screen.papers) == 48
         assert isinstance(app.focused, PaperList)
         assert "showing" not in counts_line(app.screen)
 
 
-async def test_enter_goes_to_the_results_and_escape_there_clears(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_enter_goes_to_the_results_and_escape_there_clears(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await type_filter(pilot, "critique")
         await pilot.press("enter")
@@ -91,12 +91,12 @@ async def test_enter_goes_to_the_results_and_escape_there_clears(seed_library):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.screen.filter_bar.value == ""
-        assert len(app.screen.papers) == 78
+        assert len(app.screen.papers) == 48
 
 
-async def test_a_toggle_while_a_filter_runs_is_not_undone_by_its_results(seed_library):
+async def test_a_toggle_while_a_filter_runs_is_not_undone_by_its_results(sample_library):
     computed, release = threading.Event(), threading.Event()
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         bar = app.screen.filter_bar
         real_search = bar._search
@@ -114,7 +114,7 @@ async def test_a_toggle_while_a_filter_runs_is_not_undone_by_its_results(seed_li
         assert computed.wait(5)
         await pilot.press("enter", "space")  # on the list now: toggles read
         pid = app.screen.papers.highlighted_id
-        assert seed_library.entry(pid).shelf.read
+        assert sample_library.entry(pid).shelf.read
         release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -123,9 +123,9 @@ async def test_a_toggle_while_a_filter_runs_is_not_undone_by_its_results(seed_li
         assert shown[pid].shelf.read
 
 
-async def test_a_newer_keystroke_wins_over_an_older_slow_filter(seed_library):
+async def test_a_newer_keystroke_wins_over_an_older_slow_filter(sample_library):
     release = threading.Event()
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         bar = screen.filter_bar
@@ -148,8 +148,8 @@ async def test_a_newer_keystroke_wins_over_an_older_slow_filter(seed_library):
         assert "critique" in titles(screen)[0].lower()
 
 
-async def test_a_failing_search_is_reported_not_fatal(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_a_failing_search_is_reported_not_fatal(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         bar: FilterBar = app.screen.filter_bar
 
@@ -159,12 +159,12 @@ async def test_a_failing_search_is_reported_not_fatal(seed_library):
         bar._search = broken
         await type_filter(pilot, "x")
         assert "cannot search for that" in counts_line(app.screen)
-        assert len(app.screen.papers) == 78
+        assert len(app.screen.papers) == 48
         assert bar.has_class("-invalid")
 
 
-async def test_a_new_query_highlights_its_best_match_and_clearing_keeps_the_paper(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_a_new_query_highlights_its_best_match_and_clearing_keeps_the_paper(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await type_filter(pilot, "critique")
@@ -180,13 +180,13 @@ async def test_a_new_query_highlights_its_best_match_and_clearing_keeps_the_pape
         await pilot.press("enter", "escape")  # clearing the filter stays on that paper
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert screen.filter_bar.value == "" and len(screen.papers) == 78
+        assert screen.filter_bar.value == "" and len(screen.papers) == 48
         assert screen.current.id == chosen
 
 
-async def test_a_slow_filter_says_it_is_searching(seed_library, wait_for):
+async def test_a_slow_filter_says_it_is_searching(sample_library, wait_for):
     """At 100,000 papers the first filter waits for the index (seconds): the counts line says so."""
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         release = threading.Event()

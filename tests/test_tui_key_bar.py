@@ -7,8 +7,8 @@ from tui.screens.help import HelpScreen
 from tui.widgets.key_bar import KeyBar
 
 
-async def test_it_lists_the_shown_keys_and_a_click_presses_one(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_it_lists_the_shown_keys_and_a_click_presses_one(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=(140, 30)) as pilot:
         await pilot.pause()
         bar = app.screen.query_one(KeyBar)
@@ -21,8 +21,8 @@ async def test_it_lists_the_shown_keys_and_a_click_presses_one(seed_library):
         assert isinstance(app.screen, HelpScreen)
 
 
-async def test_a_narrow_terminal_keeps_help_and_quit(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_a_narrow_terminal_keeps_help_and_quit(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=(50, 20)) as pilot:
         await pilot.pause()
         line = app.screen.query_one(KeyBar).render().plain
@@ -30,8 +30,8 @@ async def test_a_narrow_terminal_keeps_help_and_quit(seed_library):
         assert "e Export" not in line
 
 
-async def test_typing_in_the_filter_hides_the_letter_keys(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_typing_in_the_filter_hides_the_letter_keys(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=(140, 30)) as pilot:
         await pilot.press("slash")
         await pilot.pause()
@@ -39,8 +39,8 @@ async def test_typing_in_the_filter_hides_the_letter_keys(seed_library):
         assert "esc Back" in line and "s Star" not in line
 
 
-async def test_a_tiny_terminal_shows_help_and_quit_before_the_palette(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_a_tiny_terminal_shows_help_and_quit_before_the_palette(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=(20, 8)) as pilot:
         await pilot.pause()
         line = app.screen.query_one(KeyBar).render().plain

@@ -1,4 +1,4 @@
-"""Every key of the main screen, driven through Pilot on the seed library."""
+"""Every key of the main screen, driven through Pilot on the sample library."""
 
 from __future__ import annotations
 
@@ -37,11 +37,11 @@ def detail_text(app: PapershelfApp) -> str:
     return str(app.screen.query_one(DetailView).describe(current(app)))
 
 
-async def test_movement_keys(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_movement_keys(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         papers = main_screen(app).papers
-        entries = seed_library.entries()
+        entries = sample_library.entries()
         assert papers.highlighted_id == entries[0].id
         await pilot.press("j", "j", "down")
         assert papers.cursor == 3
@@ -59,12 +59,12 @@ async def test_movement_keys(seed_library):
         assert papers.cursor == 0
 
 
-async def test_the_detail_pane_follows_the_cursor(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_the_detail_pane_follows_the_cursor(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j")
         await pilot.pause()
-        second = seed_library.entries()[1]
+        second = sample_library.entries()[1]
         shown = app.screen.query_one(DetailView)
         assert shown.entry.id == second.id
         assert second.paper.title in str(shown.describe(second))
@@ -72,35 +72,35 @@ async def test_the_detail_pane_follows_the_cursor(seed_library):
 
 
 @pytest.mark.parametrize("key", ["space", "r"])
-async def test_read_toggle_is_saved_at_once(seed_library, key):
-    app = PapershelfApp(seed_library)
+async def test_read_toggle_is_saved_at_once(sample_library, key):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         pid = current(app).id
         await pilot.press(key)
-        assert seed_library.entry(pid).shelf.read
-        assert Library.open(seed_library.directory).entry(pid).shelf.read  # on disk already
+        assert sample_library.entry(pid).shelf.read
+        assert Library.open(sample_library.directory).entry(pid).shelf.read  # on disk already
         assert current(app).shelf.read
         assert "read" in detail_text(app).splitlines()[2]
         await pilot.press(key)
-        assert not Library.open(seed_library.directory).entry(pid).shelf.read
+        assert not Library.open(sample_library.directory).entry(pid).shelf.read
 
 
-async def test_star_toggle_and_counts(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_star_toggle_and_counts(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "s")
         pid = current(app).id
-        assert Library.open(seed_library.directory).entry(pid).shelf.starred
+        assert Library.open(sample_library.directory).entry(pid).shelf.starred
         await pilot.pause()
         counts = app.screen.status.message
-        assert "78 papers · 0 read · 1 starred" in counts
+        assert "48 papers · 0 read · 1 starred" in counts
         await pilot.press("s")
-        assert not seed_library.entry(pid).shelf.starred
+        assert not sample_library.entry(pid).shelf.starred
 
 
-async def test_tags_dialog_saves_tags_and_completes_known_ones(seed_library):
-    seed_library.set_tags(seed_library.entries()[5].id, ["reinforcement", "agents"])
-    app = PapershelfApp(seed_library)
+async def test_tags_dialog_saves_tags_and_completes_known_ones(sample_library):
+    sample_library.set_tags(sample_library.entries()[5].id, ["reinforcement", "agents"])
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         pid = current(app).id
         await pilot.press("t")
@@ -111,84 +111,83 @@ async def test_tags_dialog_saves_tags_and_completes_known_ones(seed_library):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        assert seed_library.entry(pid).shelf.tags == ("rlhf", "reinforcement")
+        assert sample_library.entry(pid).shelf.tags == ("rlhf", "reinforcement")
         assert "#rlhf #reinforcement" in detail_text(app)
 
 
-async def test_tags_dialog_escape_changes_nothing(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_tags_dialog_escape_changes_nothing(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         pid = current(app).id
         await pilot.press("t", *"nope", "escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        assert seed_library.entry(pid).shelf.tags == ()
+        assert sample_library.entry(pid).shelf.tags == ()
 
 
-async def test_slash_focuses_the_filter_and_escape_goes_back(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_slash_focuses_the_filter_and_escape_goes_back(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
-        first = current(app).id
         await pilot.press("slash")
         assert isinstance(app.focused, FilterBar)
         await pilot.press("k")  # typed into the filter, not a movement
         assert app.focused.value == "k"
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert current(app).id == first
+        assert main_screen(app).papers.cursor == 0  # on the best match of "k"
         await pilot.press("escape")
         assert isinstance(app.focused, PaperList)
         assert main_screen(app).filter_bar.value == ""
 
 
-async def test_n_focuses_the_notes_and_typing_saves_them(seed_library, wait_for):
-    app = PapershelfApp(seed_library)
+async def test_n_focuses_the_notes_and_typing_saves_them(sample_library, wait_for):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         pid = current(app).id
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.focused, NotesEditor)
         await pilot.press(*"good q", "enter", "j")  # q and j are text here
-        await wait_for(pilot, lambda: seed_library.entry(pid).shelf.notes == "good q\nj", what="debounced save")
-        assert Library.open(seed_library.directory).entry(pid).shelf.notes == "good q\nj"
+        await wait_for(pilot, lambda: sample_library.entry(pid).shelf.notes == "good q\nj", what="debounced save")
+        assert Library.open(sample_library.directory).entry(pid).shelf.notes == "good q\nj"
         await pilot.press("escape")
         assert isinstance(app.focused, PaperList)
 
 
-async def test_notes_are_saved_when_leaving_the_pane(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_notes_are_saved_when_leaving_the_pane(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         pid = current(app).id
         await pilot.press("n")
         await pilot.pause()
         await pilot.press(*"abc", "escape")  # before the debounce fires
-        assert seed_library.entry(pid).shelf.notes == "abc"
+        assert sample_library.entry(pid).shelf.notes == "abc"
 
 
-async def test_switching_papers_fast_keeps_each_note_with_its_paper(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_switching_papers_fast_keeps_each_note_with_its_paper(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
-        ids = [e.id for e in seed_library.entries()[:3]]
+        ids = [e.id for e in sample_library.entries()[:3]]
         for letter in "xyz":
             await pilot.press("n")
             await pilot.pause()
             await pilot.press(letter, "escape", "j")
-        assert [seed_library.entry(pid).shelf.notes for pid in ids] == ["x", "y", "z"]
+        assert [sample_library.entry(pid).shelf.notes for pid in ids] == ["x", "y", "z"]
 
 
-async def test_quit_saves_the_note_being_typed(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_quit_saves_the_note_being_typed(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         pid = current(app).id
         await pilot.press("n")
         await pilot.pause()
         await pilot.press(*"unsaved")
         await app.action_quit()  # what q, ctrl+q and the palette's Quit do
-    assert Library.open(seed_library.directory).entry(pid).shelf.notes == "unsaved"
+    assert Library.open(sample_library.directory).entry(pid).shelf.notes == "unsaved"
 
 
-async def test_q_quits(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_q_quits(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("q")
         await pilot.pause()
@@ -196,41 +195,41 @@ async def test_q_quits(seed_library):
     assert not app.is_running
 
 
-async def test_capital_n_edits_the_note_in_the_editor(seed_library, monkeypatch, tmp_path: Path):
+async def test_capital_n_edits_the_note_in_the_editor(sample_library, monkeypatch, tmp_path: Path):
     editor = tmp_path / "editor.py"
     editor.write_text("import sys\np = sys.argv[1]\nopen(p, 'a').write('from the editor\\n')\n")
     monkeypatch.setenv("VISUAL", f"{sys.executable} {editor}")
     monkeypatch.setattr(PapershelfApp, "suspend", lambda self: contextlib.nullcontext())
-    first = seed_library.entries()[0].id
-    seed_library.set_notes(first, "mine")
-    app = PapershelfApp(seed_library)
+    first = sample_library.entries()[0].id
+    sample_library.set_notes(first, "mine")
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("N")
         await pilot.pause()
-        assert seed_library.entry(first).shelf.notes == "minefrom the editor"
+        assert sample_library.entry(first).shelf.notes == "minefrom the editor"
         assert main_screen(app).notes.text == "minefrom the editor"
 
 
-async def test_capital_n_without_an_editor_says_why(seed_library, monkeypatch):
+async def test_capital_n_without_an_editor_says_why(sample_library, monkeypatch):
     monkeypatch.setenv("VISUAL", "/nonexistent/editor")
     monkeypatch.setattr(PapershelfApp, "suspend", lambda self: contextlib.nullcontext())
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("N")
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any("could not run /nonexistent/editor" in m for m in messages)
-        assert seed_library.entries()[0].shelf.notes == ""
+        assert sample_library.entries()[0].shelf.notes == ""
 
 
-async def test_o_opens_the_only_link(seed_library, monkeypatch):
+async def test_o_opens_the_only_link(sample_library, monkeypatch):
     opened: list[str] = []
     monkeypatch.setattr(PapershelfApp, "open_url", lambda self, url, new_tab=True: opened.append(url))
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("o")
         await pilot.pause()
-    assert opened == ["https://github.com/aielawady/relic"]
+    assert opened == ["https://github.com/tidal-agents/tidal"]
 
 
 async def test_o_with_several_links_asks_which(empty_library, monkeypatch):
@@ -266,8 +265,8 @@ async def test_o_without_links_says_so(empty_library, monkeypatch):
         assert [n.message for n in app._notifications] == ["This paper has no links."]
 
 
-async def test_question_mark_shows_every_key(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_question_mark_shows_every_key(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
@@ -279,8 +278,8 @@ async def test_question_mark_shows_every_key(seed_library):
         assert isinstance(app.screen, MainScreen)
 
 
-async def test_every_action_is_in_the_command_palette(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_every_action_is_in_the_command_palette(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE):
         commands = {command.title: command.help for command in app.get_system_commands(app.screen)}
         for binding in MAIN_BINDINGS:
@@ -292,8 +291,8 @@ async def test_every_action_is_in_the_command_palette(seed_library):
                 assert commands[help_text(binding)] == f"keys: {key_labels(binding)}"
 
 
-async def test_typing_keys_leave_the_footer_while_typing_but_not_the_palette(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_typing_keys_leave_the_footer_while_typing_but_not_the_palette(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         screen = main_screen(app)
         assert screen.check_action("toggle_read", ()) is True
@@ -304,8 +303,8 @@ async def test_typing_keys_leave_the_footer_while_typing_but_not_the_palette(see
         assert "Mark the paper read / unread" in titles
 
 
-async def test_a_palette_command_runs_its_action(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_a_palette_command_runs_its_action(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         pid = current(app).id
         await pilot.press("ctrl+p")
@@ -316,18 +315,18 @@ async def test_a_palette_command_runs_its_action(seed_library):
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        assert seed_library.entry(pid).shelf.starred
+        assert sample_library.entry(pid).shelf.starred
 
 
-async def test_n_continues_an_existing_note_at_its_end(seed_library):
-    first = seed_library.entries()[0].id
-    seed_library.set_notes(first, "line one\nline two")
-    app = PapershelfApp(seed_library)
+async def test_n_continues_an_existing_note_at_its_end(sample_library):
+    first = sample_library.entries()[0].id
+    sample_library.set_notes(first, "line one\nline two")
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         await pilot.pause()
         await pilot.press(*" more", "escape")
-        assert seed_library.entry(first).shelf.notes == "line one\nline two more"
+        assert sample_library.entry(first).shelf.notes == "line one\nline two more"
 
 
 def _burst(app: PapershelfApp, keys: str) -> None:
@@ -341,8 +340,8 @@ def _burst(app: PapershelfApp, keys: str) -> None:
         app._driver.send_message(event)  # as the terminal's reader does; Pilot waits between keys
 
 
-async def test_keys_typed_in_a_burst_reach_the_widget_they_were_typed_for(seed_library, wait_for):
-    app = PapershelfApp(seed_library)
+async def test_keys_typed_in_a_burst_reach_the_widget_they_were_typed_for(sample_library, wait_for):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = main_screen(app)
@@ -351,20 +350,20 @@ async def test_keys_typed_in_a_burst_reach_the_widget_they_were_typed_for(seed_l
         await app.workers.wait_for_complete()
         await pilot.pause()
         results = screen.papers.entries
-        assert results[0].paper.title.startswith("Training Language Models to Critique")
-        assert [e.id for e in seed_library.entries() if e.shelf.starred] == [results[1].id]
-        assert not any(e.shelf.read for e in seed_library.entries())  # the "r" of "crit" was typed
+        assert results[0].paper.title.startswith("Teaching Language Models to Critique")
+        assert [e.id for e in sample_library.entries() if e.shelf.starred] == [results[1].id]
+        assert not any(e.shelf.read for e in sample_library.entries())  # the "r" of "crit" was typed
         assert isinstance(app.screen, MainScreen)  # and its "t" opened no tags dialog
 
         current, below = screen.current.id, results[2].id
         _burst(app, "ngreat\x1bjs")  # a note on this paper, back to the list, star the next
-        await wait_for(pilot, lambda: seed_library.entry(below).shelf.starred, what="the star")
-        assert seed_library.entry(current).shelf.notes == "great"
+        await wait_for(pilot, lambda: sample_library.entry(below).shelf.starred, what="the star")
+        assert sample_library.entry(current).shelf.notes == "great"
         assert isinstance(app.screen, MainScreen) and screen.focused is screen.papers
-        assert not any(e.shelf.read for e in seed_library.entries())
+        assert not any(e.shelf.read for e in sample_library.entries())
 
 
-async def test_keys_sent_to_the_list_before_n_act_first_in_order(seed_library, wait_for):
+async def test_keys_sent_to_the_list_before_n_act_first_in_order(sample_library, wait_for):
     """"jsn…" in one burst from a terminal: j and s are sent to the list as they arrive, then n,
     a priority binding, acts at once. It must wait for them: the star on the second paper, and
     the note too (not on the first, where the cursor was when n arrived; not s dropped as a
@@ -372,7 +371,7 @@ async def test_keys_sent_to_the_list_before_n_act_first_in_order(seed_library, w
     up as it happens: the keys queued at the list, then n's action before the list has run."""
     from textual import events
 
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = main_screen(app)
@@ -384,26 +383,26 @@ async def test_keys_sent_to_the_list_before_n_act_first_in_order(seed_library, w
         await screen.run_action("focus_notes")
         assert screen.current.id == second and screen.focused is screen.notes
         await pilot.press("h", "i", "escape")
-        await wait_for(pilot, lambda: seed_library.entry(second).shelf.notes == "hi", what=f"the note ({seed_library.entry(second).shelf.notes!r}, {screen.notes.text!r})")
-        assert seed_library.entry(second).shelf.starred
-        assert [e.id for e in seed_library.entries() if e.shelf.notes or e.shelf.starred] == [second]
+        await wait_for(pilot, lambda: sample_library.entry(second).shelf.notes == "hi", what=f"the note ({sample_library.entry(second).shelf.notes!r}, {screen.notes.text!r})")
+        assert sample_library.entry(second).shelf.starred
+        assert [e.id for e in sample_library.entries() if e.shelf.notes or e.shelf.starred] == [second]
 
 
-async def test_n_and_a_note_typed_in_a_burst_behind_enter_in_the_filter(seed_library, wait_for):
+async def test_n_and_a_note_typed_in_a_burst_behind_enter_in_the_filter(sample_library, wait_for):
     """"/crit⏎nabc" at once: every key after "/" is sent to the filter as it arrives; n and
     "abc" reach it after enter took the focus to the list, and go on in order: n opens the
     notes of the best match, "abc" is typed there."""
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = main_screen(app)
         _burst(app, "/crit\rnabc")
         await wait_for(pilot, lambda: screen.focused is screen.notes and screen.notes.text == "abc", what="the note")
         best = screen.papers.entries[0]
-        assert screen.current.id == best.id and best.paper.title.startswith("Training Language Models to Critique")
+        assert screen.current.id == best.id and best.paper.title.startswith("Teaching Language Models to Critique")
         await pilot.press("escape")
-        await wait_for(pilot, lambda: seed_library.entry(best.id).shelf.notes == "abc", what="the note saved")
-        assert not any(e.shelf.read or e.shelf.starred for e in seed_library.entries())
+        await wait_for(pilot, lambda: sample_library.entry(best.id).shelf.notes == "abc", what="the note saved")
+        assert not any(e.shelf.read or e.shelf.starred for e in sample_library.entries())
 
 
 @pytest.fixture
@@ -413,27 +412,27 @@ def editor_held_back(monkeypatch):
     monkeypatch.setattr(MainScreen, "_start_notes_editor", lambda screen: None)
 
 
-async def test_n_typed_before_the_notes_editor_is_mounted_waits_for_it(seed_library, wait_for, editor_held_back):
+async def test_n_typed_before_the_notes_editor_is_mounted_waits_for_it(sample_library, wait_for, editor_held_back):
     from tui.widgets.notes_preview import NotesPreview
 
-    app = PapershelfApp(seed_library)
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = main_screen(app)
         assert isinstance(screen.notes, NotesPreview)
         second = screen.papers.entries[1].id
         _burst(app, "jnhello\x1b")
-        await wait_for(pilot, lambda: seed_library.entry(second).shelf.notes == "hello", what="the note")
+        await wait_for(pilot, lambda: sample_library.entry(second).shelf.notes == "hello", what="the note")
         assert isinstance(screen.notes, NotesEditor) and not screen.query(NotesPreview)
-        assert [e.id for e in seed_library.entries() if e.shelf.notes] == [second]
+        assert [e.id for e in sample_library.entries() if e.shelf.notes] == [second]
 
 
-async def test_the_notes_preview_shows_the_note_and_hands_its_paper_to_the_editor(seed_library, editor_held_back):
+async def test_the_notes_preview_shows_the_note_and_hands_its_paper_to_the_editor(sample_library, editor_held_back):
     from tui.widgets.notes_preview import PLACEHOLDER, NotesPreview
 
-    second = seed_library.entries()[1].id
-    seed_library.set_notes(second, "[b]kept[/b] 📚")
-    app = PapershelfApp(seed_library)
+    second = sample_library.entries()[1].id
+    sample_library.set_notes(second, "[b]kept[/b] 📚")
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = main_screen(app)
@@ -450,17 +449,17 @@ async def test_the_notes_preview_shows_the_note_and_hands_its_paper_to_the_edito
         assert (editor.paper_id, editor.text, editor.region) == (second, "[b]kept[/b] 📚", region)
 
 
-async def test_quitting_before_the_notes_editor_is_mounted_keeps_everything(seed_library, editor_held_back):
-    app = PapershelfApp(seed_library)
+async def test_quitting_before_the_notes_editor_is_mounted_keeps_everything(sample_library, editor_held_back):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("s", "q")
         await pilot.pause()
     assert app.return_code in (None, 0)
-    assert seed_library.entries()[0].shelf.starred
+    assert sample_library.entries()[0].shelf.starred
 
 
-async def test_keys_typed_while_papershelf_starts_act_in_order_once_the_list_is_there(seed_library, wait_for, monkeypatch):
+async def test_keys_typed_while_papershelf_starts_act_in_order_once_the_list_is_there(sample_library, wait_for, monkeypatch):
     """Keys typed ahead (or sent with the command) reach the app before its main screen is
     mounted: they wait for it, then act in the order typed. They used to crash the app (n
     met a detail pane not yet composed) or act on the wrong paper."""
@@ -471,10 +470,10 @@ async def test_keys_typed_while_papershelf_starts_act_in_order_once_the_list_is_
         _burst(app, "jsnearly 📚\x1b")
 
     monkeypatch.setattr(PapershelfApp, "on_mount", typed_ahead)
-    second = seed_library.entries()[1].id
-    app = PapershelfApp(seed_library)
+    second = sample_library.entries()[1].id
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: seed_library.entry(second).shelf.notes == "early 📚", what="the note")
-        assert seed_library.entry(second).shelf.starred
-        assert [e.id for e in seed_library.entries() if e.shelf.notes or e.shelf.starred] == [second]
+        await wait_for(pilot, lambda: sample_library.entry(second).shelf.notes == "early 📚", what="the note")
+        assert sample_library.entry(second).shelf.starred
+        assert [e.id for e in sample_library.entries() if e.shelf.notes or e.shelf.starred] == [second]
         assert main_screen(app).focused is main_screen(app).papers

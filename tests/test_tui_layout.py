@@ -14,8 +14,8 @@ def visible(widget) -> bool:
     return widget.display and widget.parent.display and widget.region.area > 0
 
 
-async def test_wide_terminal_shows_list_detail_and_notes_side_by_side(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_wide_terminal_shows_list_detail_and_notes_side_by_side(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -25,8 +25,8 @@ async def test_wide_terminal_shows_list_detail_and_notes_side_by_side(seed_libra
         assert screen.papers.region.width >= 60
 
 
-async def test_60_by_20_stacks_the_detail_under_a_full_width_list(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_60_by_20_stacks_the_detail_under_a_full_width_list(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -41,12 +41,12 @@ async def test_60_by_20_stacks_the_detail_under_a_full_width_list(seed_library):
         await pilot.press(*"small", "escape")
         await pilot.pause()
         assert not visible(screen.notes)
-        assert seed_library.entries()[0].shelf.notes == "small"
+        assert sample_library.entries()[0].shelf.notes == "small"
 
 
 @pytest.mark.parametrize("size", [(20, 8), (10, 4), (40, 10), (200, 12), (30, 60)])
-async def test_tiny_terminals_do_not_crash(seed_library, size):
-    app = PapershelfApp(seed_library)
+async def test_tiny_terminals_do_not_crash(sample_library, size):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await pilot.press("j", "G", "s", "space", "n")
@@ -63,8 +63,8 @@ async def test_tiny_terminals_do_not_crash(seed_library, size):
         assert app.is_running
 
 
-async def test_tiny_and_narrow_shows_the_list_alone_and_the_notes_alone(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_tiny_and_narrow_shows_the_list_alone_and_the_notes_alone(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=(20, 8)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -77,8 +77,8 @@ async def test_tiny_and_narrow_shows_the_list_alone_and_the_notes_alone(seed_lib
         assert visible(screen.papers)
 
 
-async def test_resizing_moves_between_layouts(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_resizing_moves_between_layouts(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=(140, 40)) as pilot:
         screen = app.screen
         for size in [(60, 20), (20, 8), (140, 40)]:
@@ -88,8 +88,8 @@ async def test_resizing_moves_between_layouts(seed_library):
         assert visible(screen.notes) and screen.papers.region.x < screen.detail.region.x
 
 
-async def test_the_cursor_stays_visible_after_shrinking(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_the_cursor_stays_visible_after_shrinking(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         for _ in range(30):
@@ -102,13 +102,13 @@ async def test_the_cursor_stays_visible_after_shrinking(seed_library):
 
 @pytest.mark.parametrize("size", [(120, 36), (60, 20), (20, 8)])
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
-async def test_first_screen_is_styled_as_a_full_restyle_would_style_it(seed_library, size, theme):
+async def test_first_screen_is_styled_as_a_full_restyle_would_style_it(sample_library, size, theme):
     """The main screen skips Textual's restyle on its first resume (startup time): what it
     shows must be what a restyle of every widget gives."""
-    seed_library.set_setting("theme", theme)
-    first = seed_library.entries()[0]
-    seed_library.annotate([first.id], read=True, starred=True, add_tags=["rlhf"])
-    app = PapershelfApp(seed_library)
+    sample_library.set_setting("theme", theme)
+    first = sample_library.entries()[0]
+    sample_library.annotate([first.id], read=True, starred=True, add_tags=["rlhf"])
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         before = app.export_screenshot()

@@ -9,10 +9,10 @@ from tui.screens.main import MainScreen
 SIZE = (120, 36)
 
 
-async def test_annotations_and_cursor_survive_a_restart(seed_library, wait_for):
-    directory = seed_library.directory
-    entries = seed_library.entries()
-    app = PapershelfApp(seed_library)
+async def test_annotations_and_cursor_survive_a_restart(sample_library, wait_for):
+    directory = sample_library.directory
+    entries = sample_library.entries()
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "j", "space", "s", "t")
         await pilot.pause()
@@ -43,64 +43,64 @@ async def test_annotations_and_cursor_survive_a_restart(seed_library, wait_for):
         assert "#rlhf #agents" in str(screen.detail.describe(screen.papers.highlighted))
 
 
-async def test_the_cursor_is_saved_after_moving_without_quitting(seed_library, wait_for):
-    target = seed_library.entries()[4].id
-    app = PapershelfApp(seed_library)
+async def test_the_cursor_is_saved_after_moving_without_quitting(sample_library, wait_for):
+    target = sample_library.entries()[4].id
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "j", "j", "j")
         await wait_for(
             pilot,
-            lambda: Library.open(seed_library.directory).get_setting("cursor") == target,
+            lambda: Library.open(sample_library.directory).get_setting("cursor") == target,
             what="the debounced cursor save",
         )
 
 
-async def test_a_cursor_on_a_paper_that_is_gone_starts_at_the_top(seed_library):
-    seed_library.set_setting("cursor", "no-such-paper")
-    app = PapershelfApp(seed_library)
+async def test_a_cursor_on_a_paper_that_is_gone_starts_at_the_top(sample_library):
+    sample_library.set_setting("cursor", "no-such-paper")
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.screen.papers.cursor == 0
 
 
-async def test_changes_from_another_process_appear(seed_library, wait_for):
-    first = seed_library.entries()[0]
-    app = PapershelfApp(seed_library)
+async def test_changes_from_another_process_appear(sample_library, wait_for):
+    first = sample_library.entries()[0]
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
-        other = Library.open(seed_library.directory)  # e.g. `papershelf mark` in another terminal
+        other = Library.open(sample_library.directory)  # e.g. `papershelf mark` in another terminal
         other.set_starred([first.id], True)
         other.set_notes(first.id, "written elsewhere")
         other.import_text("Mar 12\n\nA Paper Added Elsewhere\n\nIts abstract.\n", "later.txt")
-        await wait_for(pilot, lambda: len(screen.papers) == 79, what="the refresh poll")
+        await wait_for(pilot, lambda: len(screen.papers) == 49, what="the refresh poll")
         await wait_for(pilot, lambda: screen.papers.entries[0].shelf.starred, what="the star")
         assert screen.notes.text == "written elsewhere"
         assert screen.papers.entries[-1].paper.title == "A Paper Added Elsewhere"
-        assert "79 papers" in screen.status.message
+        assert "49 papers" in screen.status.message
 
 
-async def test_a_note_being_edited_is_not_overwritten_by_a_refresh(seed_library, wait_for):
-    first = seed_library.entries()[0]
-    app = PapershelfApp(seed_library)
+async def test_a_note_being_edited_is_not_overwritten_by_a_refresh(sample_library, wait_for):
+    first = sample_library.entries()[0]
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await pilot.press("n")
         await pilot.pause()
         await pilot.press(*"mine")
-        Library.open(seed_library.directory).set_starred([first.id], True)
+        Library.open(sample_library.directory).set_starred([first.id], True)
         await wait_for(pilot, lambda: screen.papers.entries[0].shelf.starred, what="the refresh")
         assert screen.notes.text == "mine"
         await pilot.press("escape")
-        assert seed_library.entry(first.id).shelf.notes == "mine"
-        assert seed_library.entry(first.id).shelf.starred
+        assert sample_library.entry(first.id).shelf.notes == "mine"
+        assert sample_library.entry(first.id).shelf.starred
 
 
-async def test_the_theme_is_remembered(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_the_theme_is_remembered(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         app.theme = "nord"
         await pilot.pause()
-    app = PapershelfApp(Library.open(seed_library.directory))
+    app = PapershelfApp(Library.open(sample_library.directory))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.theme == "nord"

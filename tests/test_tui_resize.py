@@ -15,8 +15,8 @@ async def _resize_through_all(app, pilot) -> None:
         await pilot.pause()
 
 
-async def test_resizing_with_the_tags_dialog_open_keeps_the_typing(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_resizing_with_the_tags_dialog_open_keeps_the_typing(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("t", *"rl")
         dialog = app.screen
@@ -25,11 +25,11 @@ async def test_resizing_with_the_tags_dialog_open_keeps_the_typing(seed_library)
         await pilot.press(*"hf", "enter")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        assert seed_library.entry(app.screen.current.id).shelf.tags == ("rlhf",)
+        assert sample_library.entry(app.screen.current.id).shelf.tags == ("rlhf",)
 
 
-async def test_resizing_while_typing_a_note_keeps_the_note(seed_library):
-    app = PapershelfApp(seed_library)
+async def test_resizing_while_typing_a_note_keeps_the_note(sample_library):
+    app = PapershelfApp(sample_library)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("n", *"tiny")
         await _resize_through_all(app, pilot)
@@ -37,4 +37,4 @@ async def test_resizing_while_typing_a_note_keeps_the_note(seed_library):
         await pilot.pause()
         pid = app.screen.current.id
         await pilot.press("q")
-    assert seed_library.entry(pid).shelf.notes == "tiny screens"
+    assert sample_library.entry(pid).shelf.notes == "tiny screens"

@@ -1,4 +1,4 @@
-"""Triage at full speed, driven through Pilot on the seed library: undo / redo, selection and
+"""Triage at full speed, driven through Pilot on the sample library: undo / redo, selection and
 bulk changes, read-and-next, saved filters, sorting, statistics and "more like this"."""
 
 from __future__ import annotations
@@ -70,38 +70,38 @@ def on_disk(library: Library, pid: str):
 # --- undo / redo ------------------------------------------------------------------------------
 
 
-async def test_u_undoes_read_and_ctrl_r_redoes_it(seed_library):
-    app = open_app(seed_library)
+async def test_u_undoes_read_and_ctrl_r_redoes_it(sample_library):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         pid = main_screen(app).current.id
         await pilot.press("space", "u")
         await settle(app, pilot)
-        assert not on_disk(seed_library, pid).read
+        assert not on_disk(sample_library, pid).read
         assert not main_screen(app).current.shelf.read
         assert "0 read" in counts_line(app)
         assert toasts(app)[-1] == "Undid: marked read"
         await pilot.press("ctrl+r")
         await settle(app, pilot)
-        assert on_disk(seed_library, pid).read
+        assert on_disk(sample_library, pid).read
         assert main_screen(app).current.shelf.read
         assert "1 read" in counts_line(app)
         assert toasts(app)[-1] == "Redid: marked read"
 
 
-async def test_undo_star_and_undo_with_nothing_left(seed_library):
-    app = open_app(seed_library)
+async def test_undo_star_and_undo_with_nothing_left(sample_library):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         pid = main_screen(app).current.id
         await pilot.press("s", "u")
         await settle(app, pilot)
-        assert not on_disk(seed_library, pid).starred
+        assert not on_disk(sample_library, pid).starred
         assert toasts(app)[-1] == "Undid: starred"
         await pilot.press("u")
         assert toasts(app)[-1] == "Nothing to undo"
 
 
-async def test_undo_tags(seed_library):
-    app = open_app(seed_library)
+async def test_undo_tags(sample_library):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         pid = main_screen(app).current.id
         await pilot.press("t", *"rlhf", "enter")
@@ -109,12 +109,12 @@ async def test_undo_tags(seed_library):
         assert app.library.entry(pid).shelf.tags == ("rlhf",)
         await pilot.press("u")
         await settle(app, pilot)
-        assert on_disk(seed_library, pid).tags == ()
+        assert on_disk(sample_library, pid).tags == ()
         assert main_screen(app).current.shelf.tags == ()
 
 
-async def test_undo_goes_back_to_the_paper_it_changed(seed_library):
-    app = open_app(seed_library)
+async def test_undo_goes_back_to_the_paper_it_changed(sample_library):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         first = main_screen(app).current.id
         await pilot.press("x")  # read, and on to the next paper
@@ -125,10 +125,10 @@ async def test_undo_goes_back_to_the_paper_it_changed(seed_library):
         assert not main_screen(app).current.shelf.read
 
 
-async def test_undo_of_a_note_restores_the_old_note_in_the_editor(seed_library):
-    pid = seed_library.entries()[0].id
-    seed_library.set_notes(pid, "before")
-    app = open_app(seed_library)
+async def test_undo_of_a_note_restores_the_old_note_in_the_editor(sample_library):
+    pid = sample_library.entries()[0].id
+    sample_library.set_notes(pid, "before")
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         await pilot.pause()
@@ -136,12 +136,12 @@ async def test_undo_of_a_note_restores_the_old_note_in_the_editor(seed_library):
         assert app.library.entry(pid).shelf.notes == "before and after"
         await pilot.press("u")
         await settle(app, pilot)
-        assert on_disk(seed_library, pid).notes == "before"
+        assert on_disk(sample_library, pid).notes == "before"
         assert main_screen(app).notes.text == "before"
 
 
-async def test_undo_saves_a_pending_note_first_so_the_undo_covers_it(seed_library):
-    app = open_app(seed_library)
+async def test_undo_saves_a_pending_note_first_so_the_undo_covers_it(sample_library):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         screen = main_screen(app)
         pid = screen.current.id
@@ -151,7 +151,7 @@ async def test_undo_saves_a_pending_note_first_so_the_undo_covers_it(seed_librar
         assert isinstance(app.focused, NotesEditor) and screen.notes.is_dirty  # not saved yet
         screen.action_undo()  # what the palette's Undo does while the note is pending
         await settle(app, pilot)
-        shelf = on_disk(seed_library, pid)
+        shelf = on_disk(sample_library, pid)
         assert shelf.notes == ""  # the note was saved, then undone...
         assert shelf.starred  # ...and the star before it was left alone
         assert toasts(app)[-1] == "Undid: note edited"
@@ -160,8 +160,8 @@ async def test_undo_saves_a_pending_note_first_so_the_undo_covers_it(seed_librar
 # --- selection and bulk changes ------------------------------------------------------------------
 
 
-async def test_v_selects_and_moves_down_and_the_counts_show_the_selection(seed_library):
-    app = open_app(seed_library)
+async def test_v_selects_and_moves_down_and_the_counts_show_the_selection(sample_library):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         ids = listed_ids(app)
         await pilot.press("v", "v", "v")
@@ -173,78 +173,78 @@ async def test_v_selects_and_moves_down_and_the_counts_show_the_selection(seed_l
         assert screen.selected_ids() == ids[:2]
 
 
-async def test_bulk_read_of_a_small_selection_is_one_undo_step(seed_library):
-    app = open_app(seed_library)
+async def test_bulk_read_of_a_small_selection_is_one_undo_step(sample_library):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         ids = listed_ids(app)
         await pilot.press("v", "v", "v", "r")
         assert not isinstance(app.screen, ConfirmScreen)  # 3 papers: no question
-        assert [on_disk(seed_library, pid).read for pid in ids[:4]] == [True, True, True, False]
+        assert [on_disk(sample_library, pid).read for pid in ids[:4]] == [True, True, True, False]
         assert "3 read" in counts_line(app)
         await pilot.press("r")  # all read already: the toggle marks them unread
         assert not any(app.library.entry(pid).shelf.read for pid in ids[:3])
         await pilot.press("u")
         await settle(app, pilot)
-        assert all(on_disk(seed_library, pid).read for pid in ids[:3])
+        assert all(on_disk(sample_library, pid).read for pid in ids[:3])
         await pilot.press("u")
         await settle(app, pilot)
-        assert not any(on_disk(seed_library, pid).read for pid in ids[:3])
+        assert not any(on_disk(sample_library, pid).read for pid in ids[:3])
 
 
 @pytest.mark.parametrize("yes", ["y", "enter"])
-async def test_bulk_star_of_many_asks_first_and_is_one_undo_step(seed_library, yes):
-    app = open_app(seed_library)
+async def test_bulk_star_of_many_asks_first_and_is_one_undo_step(sample_library, yes):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("V", "s")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        assert app.screen.question == "Star 78 papers?"
+        assert app.screen.question == "Star 48 papers?"
         await pilot.press(yes)
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        assert Library.open(seed_library.directory).counts().starred == 78
-        assert toasts(app)[-1] == "Starred 78 papers (u undoes)"
+        assert Library.open(sample_library.directory).counts().starred == 48
+        assert toasts(app)[-1] == "Starred 48 papers (u undoes)"
         await pilot.press("u")
         await settle(app, pilot)
-        assert Library.open(seed_library.directory).counts().starred == 0
+        assert Library.open(sample_library.directory).counts().starred == 0
         assert "0 starred" in counts_line(app)
 
 
 @pytest.mark.parametrize("no", ["n", "escape"])
-async def test_cancelling_a_bulk_change_changes_nothing(seed_library, no):
-    app = open_app(seed_library)
+async def test_cancelling_a_bulk_change_changes_nothing(sample_library, no):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
-        before = Library.open(seed_library.directory).entries()
+        before = Library.open(sample_library.directory).entries()
         await pilot.press("j", "V", "r")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press(no)
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        assert [e.shelf for e in Library.open(seed_library.directory).entries()] == [e.shelf for e in before]
-        assert len(main_screen(app).selected_ids()) == 78  # the selection is still there
+        assert [e.shelf for e in Library.open(sample_library.directory).entries()] == [e.shelf for e in before]
+        assert len(main_screen(app).selected_ids()) == 48  # the selection is still there
 
 
-async def test_t_with_a_selection_adds_tags_to_every_selected_paper(seed_library):
-    first, second = (e.id for e in seed_library.entries()[:2])
-    seed_library.set_tags(first, ["keep"])
-    app = open_app(seed_library)
+async def test_t_with_a_selection_adds_tags_to_every_selected_paper(sample_library):
+    first, second = (e.id for e in sample_library.entries()[:2])
+    sample_library.set_tags(first, ["keep"])
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("v", "v", "t")
         await pilot.pause()
         assert isinstance(app.screen, TagsScreen)
         await pilot.press(*"rlhf, agents", "enter")
         await pilot.pause()
-        assert on_disk(seed_library, first).tags == ("keep", "rlhf", "agents")
-        assert on_disk(seed_library, second).tags == ("rlhf", "agents")
+        assert on_disk(sample_library, first).tags == ("keep", "rlhf", "agents")
+        assert on_disk(sample_library, second).tags == ("rlhf", "agents")
         await pilot.press("u")
         await settle(app, pilot)
-        assert on_disk(seed_library, first).tags == ("keep",)
-        assert on_disk(seed_library, second).tags == ()
+        assert on_disk(sample_library, first).tags == ("keep",)
+        assert on_disk(sample_library, second).tags == ()
 
 
-async def test_escape_clears_the_selection_before_the_filter(seed_library):
-    app = open_app(seed_library)
+async def test_escape_clears_the_selection_before_the_filter(sample_library):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"critique", "enter")
         await settle(app, pilot)
@@ -258,18 +258,18 @@ async def test_escape_clears_the_selection_before_the_filter(seed_library):
         assert main_screen(app).filter_bar.value == ""
 
 
-async def test_capital_v_again_unselects_the_listed_papers(seed_library):
-    app = open_app(seed_library)
+async def test_capital_v_again_unselects_the_listed_papers(sample_library):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("V")
-        assert len(main_screen(app).selected_ids()) == 78
+        assert len(main_screen(app).selected_ids()) == 48
         await pilot.press("V")
         assert main_screen(app).selected_ids() == []
         assert "selected" not in counts_line(app)
 
 
-async def test_selected_ids_keeps_papers_hidden_by_the_filter(seed_library):
-    app = open_app(seed_library)
+async def test_selected_ids_keeps_papers_hidden_by_the_filter(sample_library):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         first = listed_ids(app)[0]
         await pilot.press("v", "slash", *"critique", "enter")
@@ -282,46 +282,46 @@ async def test_selected_ids_keeps_papers_hidden_by_the_filter(seed_library):
 # --- triage: read and move on ----------------------------------------------------------------
 
 
-async def test_x_marks_read_and_jumps_to_the_next_unread_paper(seed_library):
-    ids = [e.id for e in seed_library.entries()]
-    seed_library.set_read([ids[1], ids[2]])
-    app = open_app(seed_library)
+async def test_x_marks_read_and_jumps_to_the_next_unread_paper(sample_library):
+    ids = [e.id for e in sample_library.entries()]
+    sample_library.set_read([ids[1], ids[2]])
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("x")
-        assert on_disk(seed_library, ids[0]).read
+        assert on_disk(sample_library, ids[0]).read
         assert main_screen(app).current.id == ids[3]  # the read ones are skipped
 
 
-async def test_x_wraps_to_the_top_and_says_when_nothing_is_left(seed_library):
-    ids = [e.id for e in seed_library.entries()]
-    seed_library.set_read(ids[1:-1])
-    app = open_app(seed_library)
+async def test_x_wraps_to_the_top_and_says_when_nothing_is_left(sample_library):
+    ids = [e.id for e in sample_library.entries()]
+    sample_library.set_read(ids[1:-1])
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("G", "x")
         assert main_screen(app).current.id == ids[0]  # wrapped
         await pilot.press("x")
-        assert Library.open(seed_library.directory).counts().read == 78
+        assert Library.open(sample_library.directory).counts().read == 48
         assert toasts(app)[-1] == "That was the last unread paper in the list"
 
 
-async def test_capital_x_stars_reads_and_moves_on_as_one_undo_step(seed_library):
-    ids = [e.id for e in seed_library.entries()]
-    app = open_app(seed_library)
+async def test_capital_x_stars_reads_and_moves_on_as_one_undo_step(sample_library):
+    ids = [e.id for e in sample_library.entries()]
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("X")
-        shelf = on_disk(seed_library, ids[0])
+        shelf = on_disk(sample_library, ids[0])
         assert shelf.read and shelf.starred
         assert main_screen(app).current.id == ids[1]
         await pilot.press("u")
         await settle(app, pilot)
-        shelf = on_disk(seed_library, ids[0])
+        shelf = on_disk(sample_library, ids[0])
         assert not shelf.read and not shelf.starred
 
 
-async def test_brackets_jump_to_the_next_and_previous_unread_paper(seed_library):
-    ids = [e.id for e in seed_library.entries()]
-    seed_library.set_read(ids[1:5] + ids[6:-1])  # unread: 0, 5 and the last
-    app = open_app(seed_library)
+async def test_brackets_jump_to_the_next_and_previous_unread_paper(sample_library):
+    ids = [e.id for e in sample_library.entries()]
+    sample_library.set_read(ids[1:5] + ids[6:-1])  # unread: 0, 5 and the last
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         screen = main_screen(app)
         await pilot.press("right_square_bracket")
@@ -334,11 +334,11 @@ async def test_brackets_jump_to_the_next_and_previous_unread_paper(seed_library)
         assert screen.current.id == ids[-1]
         await pilot.press("left_square_bracket")
         assert screen.current.id == ids[5]
-        assert not any(on_disk(seed_library, pid).read for pid in (ids[0], ids[5], ids[-1]))  # only moved
+        assert not any(on_disk(sample_library, pid).read for pid in (ids[0], ids[5], ids[-1]))  # only moved
 
 
-async def test_triage_keys_type_text_in_the_filter_and_the_notes(seed_library):
-    app = open_app(seed_library)
+async def test_triage_keys_type_text_in_the_filter_and_the_notes(sample_library):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         pid = main_screen(app).current.id
         await pilot.press("slash", *"x]1uVSm")
@@ -356,8 +356,8 @@ async def test_triage_keys_type_text_in_the_filter_and_the_notes(seed_library):
 # --- saved filters ------------------------------------------------------------------------------
 
 
-async def test_ctrl_s_then_a_digit_saves_the_filter_and_the_digit_recalls_it(seed_library):
-    app = open_app(seed_library)
+async def test_ctrl_s_then_a_digit_saves_the_filter_and_the_digit_recalls_it(sample_library):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"is:unread critique", "ctrl+s")
         await pilot.pause()
@@ -369,7 +369,7 @@ async def test_ctrl_s_then_a_digit_saves_the_filter_and_the_digit_recalls_it(see
         expected = listed_ids(app)
         await pilot.press("escape", "escape")  # leave the filter bar, clear the filter
         await settle(app, pilot)
-        assert len(listed_ids(app)) == 78
+        assert len(listed_ids(app)) == 48
         await pilot.press("3")
         await settle(app, pilot)
         assert main_screen(app).filter_bar.value == "is:unread critique"
@@ -379,14 +379,14 @@ async def test_ctrl_s_then_a_digit_saves_the_filter_and_the_digit_recalls_it(see
         assert toasts(app)[-1].startswith("No filter saved under 4")
 
 
-async def test_saved_filters_survive_a_restart(seed_library):
-    app = open_app(seed_library)
+async def test_saved_filters_survive_a_restart(sample_library):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"is:starred tag:rlhf", "ctrl+s")
         await pilot.pause()
         await pilot.press("1")
         await pilot.pause()
-    reopened = Library.open(seed_library.directory)
+    reopened = Library.open(sample_library.directory)
     app = PapershelfApp(reopened)
     async with app.run_test(size=SIZE) as pilot:
         assert main_screen(app).filter_bar.value == ""
@@ -395,8 +395,8 @@ async def test_saved_filters_survive_a_restart(seed_library):
         assert main_screen(app).filter_bar.value == "is:starred tag:rlhf"
 
 
-async def test_escape_in_the_save_dialog_saves_nothing(seed_library):
-    app = open_app(seed_library)
+async def test_escape_in_the_save_dialog_saves_nothing(sample_library):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"rlhf", "ctrl+s")
         await pilot.pause()
@@ -406,9 +406,9 @@ async def test_escape_in_the_save_dialog_saves_nothing(seed_library):
         assert app.library.get_setting(SAVED_FILTERS_SETTING) is None
 
 
-async def test_saved_filters_are_in_the_command_palette(seed_library):
-    seed_library.set_setting(SAVED_FILTERS_SETTING, {"1": "is:starred tag:rlhf", "7": "critique"})
-    app = open_app(seed_library)
+async def test_saved_filters_are_in_the_command_palette(sample_library):
+    sample_library.set_setting(SAVED_FILTERS_SETTING, {"1": "is:starred tag:rlhf", "7": "critique"})
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         provider = SavedFilterCommands(app.screen)
         hits = [hit async for hit in provider.discover()]
@@ -425,9 +425,9 @@ async def test_saved_filters_are_in_the_command_palette(seed_library):
 # --- sorting ----------------------------------------------------------------------------------
 
 
-async def test_capital_s_cycles_the_sort_keeps_the_cursor_and_persists(seed_library):
-    ids = [e.id for e in seed_library.entries()]
-    app = open_app(seed_library)
+async def test_capital_s_cycles_the_sort_keeps_the_cursor_and_persists(sample_library):
+    ids = [e.id for e in sample_library.entries()]
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "j", "j")
         order = DEFAULT_SORT
@@ -440,7 +440,7 @@ async def test_capital_s_cycles_the_sort_keeps_the_cursor_and_persists(seed_libr
         assert titles == sorted(titles)
         assert main_screen(app).current.id == ids[3]  # same paper, elsewhere in the list
         assert f"sorted: {SORTS['title']}" in counts_line(app)
-    app = PapershelfApp(Library.open(seed_library.directory))
+    app = PapershelfApp(Library.open(sample_library.directory))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         titles = [e.paper.title.casefold() for e in main_screen(app).papers.entries]
@@ -448,37 +448,37 @@ async def test_capital_s_cycles_the_sort_keeps_the_cursor_and_persists(seed_libr
         assert main_screen(app).current.id == ids[3]  # the saved cursor, in the saved order
 
 
-async def test_the_sort_applies_to_the_filtered_list(seed_library):
-    ids = [e.id for e in seed_library.entries()]
-    seed_library.set_starred([ids[40], ids[50]])
-    seed_library.set_setting(SORT_SETTING, "starred")
-    app = open_app(seed_library)
+async def test_the_sort_applies_to_the_filtered_list(sample_library):
+    ids = [e.id for e in sample_library.entries()]
+    sample_library.set_starred([ids[40], ids[45]])
+    sample_library.set_setting(SORT_SETTING, "starred")
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"is:unread", "enter")
         await settle(app, pilot)
-        assert listed_ids(app)[:2] == [ids[40], ids[50]]
-        assert len(listed_ids(app)) == 78
+        assert listed_ids(app)[:2] == [ids[40], ids[45]]
+        assert len(listed_ids(app)) == 48
 
 
 # --- statistics --------------------------------------------------------------------------------
 
 
-async def test_the_stats_screen_counts_the_library(seed_library, fixed_clock):
-    ids = [e.id for e in seed_library.entries()]
-    seed_library.set_read(ids[:3])
-    seed_library.set_starred(ids[5:7])
-    seed_library.add_tags(ids[:2], ["rlhf"])
-    seed_library.set_notes(ids[9], "a note")
-    app = open_app(seed_library)
+async def test_the_stats_screen_counts_the_library(sample_library, fixed_clock):
+    ids = [e.id for e in sample_library.entries()]
+    sample_library.set_read(ids[:3])
+    sample_library.set_starred(ids[5:7])
+    sample_library.add_tags(ids[:2], ["rlhf"])
+    sample_library.set_notes(ids[9], "a note")
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("I")
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, StatsScreen)
-        assert (screen.stats.total, screen.stats.read, screen.stats.starred) == (78, 3, 2)
+        assert (screen.stats.total, screen.stats.read, screen.stats.starred) == (48, 3, 2)
         body = shown_text(screen.query_one("#stats-body", Static))
-        assert "78 · 3 read · 2 starred · 1 with notes" in body
-        assert "4%" in body  # 3 of 78
+        assert "48 · 3 read · 2 starred · 1 with notes" in body
+        assert "6%" in body  # 3 of 48
         assert "rlhf" in body and "Mar 11" in body
         assert screen.stats.read_per_day[-1][1] == 3  # read today, by the library's clock
         await pilot.press("escape")
@@ -489,13 +489,13 @@ async def test_the_stats_screen_counts_the_library(seed_library, fixed_clock):
         assert isinstance(app.screen, MainScreen)
 
 
-async def test_the_stats_screen_scrolls_at_60_by_20(seed_library):
-    ids = [e.id for e in seed_library.entries()]
+async def test_the_stats_screen_scrolls_at_60_by_20(sample_library):
+    ids = [e.id for e in sample_library.entries()]
     for n in range(12):
-        seed_library.add_tags(ids[: n + 1], [f"tag{n}"])
+        sample_library.add_tags(ids[: n + 1], [f"tag{n}"])
     for day in range(12, 18):  # more page dates: one row each
-        seed_library.import_text(f"Mar {day}\n\nA Paper Seen On March {day}\n\nIts abstract.\n", "page.txt")
-    app = open_app(seed_library)
+        sample_library.import_text(f"Mar {day}\n\nA Paper Seen On March {day}\n\nIts abstract.\n", "page.txt")
+    app = open_app(sample_library)
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.press("I")
         await settle(app, pilot)
@@ -509,8 +509,8 @@ async def test_the_stats_screen_scrolls_at_60_by_20(seed_library):
 # --- more like this ------------------------------------------------------------------------------
 
 
-async def test_m_shows_similar_papers_with_scores_and_escape_goes_back(seed_library):
-    app = open_app(seed_library)
+async def test_m_shows_similar_papers_with_scores_and_escape_goes_back(sample_library):
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"reinforcement", "enter")
         await settle(app, pilot)
@@ -530,9 +530,9 @@ async def test_m_shows_similar_papers_with_scores_and_escape_goes_back(seed_libr
         assert not screen.papers.scores
 
 
-async def test_like_ignores_the_sort_order_and_a_bad_id_says_so(seed_library):
-    seed_library.set_setting(SORT_SETTING, "title")
-    app = open_app(seed_library)
+async def test_like_ignores_the_sort_order_and_a_bad_id_says_so(sample_library):
+    sample_library.set_setting(SORT_SETTING, "title")
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         pid = main_screen(app).current.id
@@ -544,7 +544,7 @@ async def test_like_ignores_the_sort_order_and_a_bad_id_says_so(seed_library):
         assert "zzzzzzzz" in counts_line(app)  # the problem is shown where the counts were
 
 
-async def test_a_slow_more_like_this_says_it_is_working(seed_library, monkeypatch, wait_for):
+async def test_a_slow_more_like_this_says_it_is_working(sample_library, monkeypatch, wait_for):
     release = threading.Event()
     similar = Library.similar
 
@@ -553,7 +553,7 @@ async def test_a_slow_more_like_this_says_it_is_working(seed_library, monkeypatc
         return similar(self, pid, limit)
 
     monkeypatch.setattr(Library, "similar", slow_similar)
-    app = open_app(seed_library)
+    app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         title = main_screen(app).current.paper.title
         await pilot.press("m")

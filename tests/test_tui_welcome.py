@@ -33,16 +33,16 @@ async def test_an_empty_library_shows_how_to_import(empty_library):
         assert isinstance(app.focused, Input)
 
 
-async def test_importing_a_path_opens_the_list(empty_library, seed_path: Path):
+async def test_importing_a_path_opens_the_list(empty_library, sample_path: Path):
     app = PapershelfApp(empty_library)
     async with app.run_test(size=SIZE) as pilot:
-        app.screen.query_one(Input).value = str(seed_path)
+        app.screen.query_one(Input).value = str(sample_path)
         await pilot.press("enter")
         await wait_for_import(pilot)
         assert isinstance(app.screen, MainScreen)
-        assert len(app.screen.papers) == 78
-        assert len(empty_library) == 78
-        assert any("78 papers (78 new" in n.message for n in app._notifications)
+        assert len(app.screen.papers) == 48
+        assert len(empty_library) == 48
+        assert any("48 papers (48 new" in n.message for n in app._notifications)
 
 
 async def test_a_missing_file_is_reported_and_nothing_changes(empty_library, tmp_path: Path):
@@ -78,18 +78,18 @@ async def test_an_empty_path_asks_for_one(empty_library):
         assert "path" in error_text(app)
 
 
-async def test_pasting_the_page_from_the_clipboard(empty_library, seed_path: Path, monkeypatch):
-    monkeypatch.setattr(pyperclip, "paste", lambda: seed_path.read_text(encoding="utf-8"))
+async def test_pasting_the_page_from_the_clipboard(empty_library, sample_path: Path, monkeypatch):
+    monkeypatch.setattr(pyperclip, "paste", lambda: sample_path.read_text(encoding="utf-8"))
     app = PapershelfApp(empty_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f2")
         await wait_for_import(pilot)
         assert isinstance(app.screen, MainScreen)
-        assert len(app.screen.papers) == 78
+        assert len(app.screen.papers) == 48
 
 
-async def test_the_clipboard_button(empty_library, seed_path: Path, monkeypatch):
-    monkeypatch.setattr(pyperclip, "paste", lambda: seed_path.read_text(encoding="utf-8"))
+async def test_the_clipboard_button(empty_library, sample_path: Path, monkeypatch):
+    monkeypatch.setattr(pyperclip, "paste", lambda: sample_path.read_text(encoding="utf-8"))
     app = PapershelfApp(empty_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.click("#welcome-clipboard")
@@ -120,13 +120,13 @@ async def test_clipboard_text_that_is_not_a_page_is_reported(empty_library, monk
         assert "clipboard" in error_text(app)
 
 
-async def test_an_import_from_another_terminal_leaves_the_welcome_screen(empty_library, seed_path, wait_for):
+async def test_an_import_from_another_terminal_leaves_the_welcome_screen(empty_library, sample_path, wait_for):
     from storage.library import Library
 
     app = PapershelfApp(empty_library)
     async with app.run_test(size=SIZE) as pilot:
-        Library.open(empty_library.directory).import_file(seed_path)  # `papershelf import` elsewhere
+        Library.open(empty_library.directory).import_file(sample_path)  # `papershelf import` elsewhere
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), what="the welcome poll")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert len(app.screen.papers) == 78
+        assert len(app.screen.papers) == 48
