@@ -1,6 +1,6 @@
 """Regenerate the SVGs in screenshots/ from the real app: `uv run python -m tests.screenshots`.
 
-Each scene opens papershelf headless on a throwaway copy of the seed page, triaged the way a
+Each scene opens papershelf headless on a throwaway copy of the sample page, triaged the way a
 reader leaves it after a morning (some papers read, starred, tagged, a note), presses keys as a
 user would, and saves what the terminal shows.
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from storage.library import Library
-from tests.helpers import ROOT, SEED
+from tests.helpers import ROOT, SAMPLE_PAGE
 from tui.app import PapershelfApp
 
 OUT = ROOT / "screenshots"
@@ -21,13 +21,13 @@ OUT = ROOT / "screenshots"
 
 def triaged_library(folder: Path) -> Library:
     library = Library.open(folder)
-    library.import_file(SEED)
+    library.import_file(SAMPLE_PAGE)
     ids = [entry.id for entry in library.entries()]
     library.set_read(ids[:12])
     library.set_starred([ids[2], ids[4], ids[13], ids[21], ids[30]])
     library.add_tags([ids[21], ids[16]], "rlhf")
     library.set_tags(ids[13], ["offline-rl", "to-read"])
-    library.set_notes(ids[21], "Read with the group on Friday 🎉\nCompare the critic with the reward model of 'Secrets of RLHF'.")
+    library.set_notes(ids[21], "Read with the group on Friday 🎉\nCompare with the reward models audited in 'Who Critiques the Critic?'.")
     library.set_setting("cursor", ids[21])
     return library
 

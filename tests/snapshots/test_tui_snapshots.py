@@ -9,11 +9,11 @@ from tui.app import PapershelfApp
 
 
 @pytest.fixture
-def shelf(fixed_clock, empty_library, seed_path):
-    """The seed page as a reader leaves it after a morning: some read, starred, tagged, a note.
+def shelf(fixed_clock, empty_library, sample_path):
+    """The sample page as a reader leaves it after a morning: some read, starred, tagged, a note.
     Every timestamp is fixed, so the screens are the same on every run."""
     library = empty_library
-    library.import_file(seed_path)
+    library.import_file(sample_path)
     ids = [entry.id for entry in library.entries()]
     library.set_read(ids[:12], True)
     library.set_starred([ids[2], ids[4], ids[13], ids[20], ids[30]], True)
