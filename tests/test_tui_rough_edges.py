@@ -191,3 +191,50 @@ async def test_t_and_letters_behind_enter_in_the_filter_tag_the_best_match(libra
         await wait_for(pilot, lambda: library.entry(first).shelf.tags == ("rlhf", "agentsnew"), what="the tags")
         assert screen.filter_bar.value == "plans" and isinstance(app.screen, MainScreen)
         assert not any(e.shelf.read for e in library.entries())
+
+
+# --- 5. esc and a letter read together (Textual's parser makes them alt+letter) ---------------
+
+
+def _typed(app: PapershelfApp, data: str) -> None:
+    """Bytes from the terminal, read at once: through Textual's own parser, as its driver
+    does, then to the app."""
+    from textual._xterm_parser import XTermParser
+
+    parser = XTermParser()
+    for event in [*parser.feed(data), *parser.feed("")]:  # "" : the end of the read
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+def test_textual_reads_esc_and_a_letter_as_alt_letter():
+    """What the fix is for: the parser's report of ESC j in one read."""
+    from textual._xterm_parser import XTermParser
+
+    parser = XTermParser()
+    (key,) = [*parser.feed("\x1bj"), *parser.feed("")]
+    assert (key.key, key.character) == ("alt+j", "j")
+
+
+async def test_esc_then_j_read_at_once_leaves_the_filter_then_moves_down(library, wait_for):
+    app = PapershelfApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        _typed(app, "/crit")
+        await wait_for(pilot, lambda: screen.filter_bar.value == "crit", what="the query")
+        _typed(app, "\x1bj")
+        await wait_for(pilot, lambda: screen.focused is screen.papers and screen.papers.cursor == 1, what="the list, a row down")
+        assert screen.filter_bar.value == ""  # esc cleared it, "j" was not typed into it
+
+
+async def test_esc_then_a_capital_or_a_star_on_the_list(library, wait_for):
+    app = PapershelfApp(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        _typed(app, "\x1bG")
+        await wait_for(pilot, lambda: screen.papers.cursor == len(screen.papers) - 1, what="the last row")
+        _typed(app, "\x1bs")
+        last = screen.papers.entries[-1].id
+        await wait_for(pilot, lambda: library.entry(last).shelf.starred, what="the star")

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from storage.library import Library
 from tui.keys import MAIN_BINDINGS, help_text, key_labels
 from tui.screens.main import MainScreen
+from tui.widgets.burst_keys import esc_then_key
 
 THEME_SETTING = "theme"
 DEFAULT_THEME = "textual-dark"
@@ -42,6 +43,10 @@ class PapershelfApp(App[None]):
             # Keys typed while papershelf starts (typed ahead, or sent with the command) wait
             # for the main screen, then act in the order typed; they would find no list yet.
             await self.main_screen.ready.wait()
+            if (keys := esc_then_key(event)) is not None:  # "\x1bj" read at once: esc, then j
+                for key in keys:
+                    await super().on_event(key)
+                return
         await super().on_event(event)
 
     def on_mount(self) -> None:

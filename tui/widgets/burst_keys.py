@@ -33,3 +33,13 @@ class KeysFollowTheFocus:
             event.stop()
             event.prevent_default()
             await self.screen.run_action(action)  # type: ignore[attr-defined]
+
+
+def esc_then_key(event: events.Key) -> tuple[events.Key, events.Key] | None:
+    """esc and a letter typed fast arrive in one read, and Textual's parser reports ESC+x as
+    alt+x ("\\x1bj" is alt+j). papershelf binds no alt+letter: the reader meant esc, then the
+    letter ("/crit", esc, j). Those two keys, or None for any other key."""
+    character = event.character
+    if not event.key.startswith("alt+") or character is None or len(character) != 1 or not character.isalnum():
+        return None
+    return events.Key("escape", "\x1b"), events.Key(character, character)
