@@ -238,3 +238,39 @@ async def test_esc_then_a_capital_or_a_star_on_the_list(library, wait_for):
         _typed(app, "\x1bs")
         last = screen.papers.entries[-1].id
         await wait_for(pilot, lambda: library.entry(last).shelf.starred, what="the star")
+
+
+# --- 6. the welcome screen offers a throwaway demo library -----------------------------------
+
+
+async def test_the_welcome_screen_opens_a_throwaway_demo_and_leaves_the_library_empty(tmp_path, wait_for):
+    from tui.screens.welcome import WelcomeScreen
+
+    library = Library.open(tmp_path / "mine")
+    app = PapershelfApp(library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        assert "demo" in app.screen.query_one("#welcome-intro").content.plain.lower()
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and len(app.screen.papers) > 0, what="the demo")
+        demo = app.screen
+        assert demo.library is not library and len(demo.library) >= 100
+        assert "demo" in demo.status.message  # the reader is told it is not their library
+        folder = demo.library.directory
+        await pilot.press("s")  # a change in the demo
+        await pilot.pause()
+        assert demo.library.entries()[0].shelf.starred
+        await pilot.press("q")
+    assert len(Library.open(tmp_path / "mine")) == 0  # nothing was added to the reader's library
+    assert not folder.exists()  # and the demo is gone
+
+
+async def test_the_welcome_key_bar_keeps_quit_when_narrow(tmp_path):
+    from tui.widgets.key_bar import KeyBar
+
+    app = PapershelfApp(Library.open(tmp_path / "mine"))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        line = app.screen.query_one(KeyBar).render().plain
+    assert "esc Quit" in line and "f2 Paste from clipboard" in line, line

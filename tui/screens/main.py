@@ -32,6 +32,8 @@ from tui.widgets.status import StatusLine
 from .triage_actions import TRIAGE_PAPER_ACTIONS, TRIAGE_TYPING_ACTIONS, SavedFilterCommands, TriageActions
 
 if TYPE_CHECKING:
+    import tempfile
+
     from textual.widget import AwaitMount
 
     from tui.widgets.notes import NotesEditor
@@ -58,9 +60,11 @@ class MainScreen(TriageActions, Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (14, "-short"), (28, "-tall")]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, demo_folder: tempfile.TemporaryDirectory | None = None) -> None:
+        """`demo_folder`: the library is a throwaway demo in that folder, deleted with the screen."""
         super().__init__()
         self.library = library
+        self._demo_folder = demo_folder
         self._classes_for_size()
         # Entries this session wrote, newest version: a filter that ran before a toggle
         # returns the old entry, and must not undo the toggle on screen.
@@ -185,6 +189,9 @@ class MainScreen(TriageActions, Screen):
 
     def on_unmount(self) -> None:
         self.save_state()
+        if self._demo_folder is not None:
+            self.library.close()
+            self._demo_folder.cleanup()
 
     def _show_current(self) -> None:
         """Bring the detail and the notes to the highlighted paper (if they lag behind)."""
@@ -267,6 +274,8 @@ class MainScreen(TriageActions, Screen):
         counts = self._counts
         showing = len(self.papers) if self.filter_bar.value.strip() else None
         extras = [*self.count_extras(), *(["searching…"] if self._searching else [])]
+        if self._demo_folder is not None:
+            extras.append("demo: deleted on quit")
         self.status.show_counts(counts.total, counts.read, counts.starred, showing, extras)
 
     # --- the highlighted paper ------------------------------------------------------------

@@ -1,7 +1,9 @@
-"""The first screen of an empty library: how to import, a path to import, or the clipboard."""
+"""The first screen of an empty library: how to import, a path to import, the clipboard, or a
+throwaway demo library to try papershelf on."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,11 +21,13 @@ from tui.clipboard import read_clipboard
 from tui.widgets.key_bar import KeyBar
 
 POLL_INTERVAL = 2.0
+DEMO_PAPERS = 300
 INTRO = (
-    "Your library is empty. Save a \"trending papers\" page as a text file (or copy it), "
-    "then import it. BibTeX files and papershelf JSON exports work too.\n\n"
-    "From a shell:  papershelf import page.txt\n\n"
-    "Or here: type the path of a file and press enter, or paste the page from the clipboard."
+    "Your library is empty. Import a saved \"trending papers\" page, a BibTeX file or a "
+    "papershelf JSON export: type its path below and press enter, paste a page from the "
+    "clipboard (f2), or from a shell:  papershelf import page.txt\n\n"
+    f"No page at hand? f3 opens a throwaway demo library of {DEMO_PAPERS} made-up papers "
+    "(deleted when you quit; yours stays empty)."
 )
 
 
@@ -32,6 +36,7 @@ class WelcomeScreen(Screen):
 
     BINDINGS = [
         Binding("f2", "import_clipboard", "Paste from clipboard", id="welcome-paste"),
+        Binding("f3", "demo", "Try a demo", id="welcome-demo"),
         Binding("escape", "app.quit", "Quit", id="welcome-quit"),
     ]
 
@@ -63,6 +68,7 @@ class WelcomeScreen(Screen):
             with Horizontal(id="welcome-buttons"):
                 yield Button("Import file", id="welcome-import", variant="primary")
                 yield Button("Paste from clipboard (f2)", id="welcome-clipboard")
+                yield Button("Try a demo (f3)", id="welcome-demo")
             yield Static("", id="welcome-error")
         yield KeyBar()
 
@@ -100,6 +106,31 @@ class WelcomeScreen(Screen):
             return self.library.import_text(read_clipboard(), "clipboard")
 
         self._run_import(from_clipboard)
+
+    @on(Button.Pressed, "#welcome-demo")
+    def action_demo(self) -> None:
+        self._open_demo()
+
+    @work(thread=True, exclusive=True, group="import")
+    def _open_demo(self) -> None:
+        """Made-up papers in a temporary library (the reader's own is not touched)."""
+        from storage.demo import generate
+
+        folder = tempfile.TemporaryDirectory(prefix="papershelf-demo-")
+        try:
+            demo = Library.open(folder.name)
+            demo.import_papers(generate(DEMO_PAPERS), "demo")
+        except (PapershelfError, OSError) as error:
+            folder.cleanup()
+            self.app.call_from_thread(self._show_error, _describe(error))
+            return
+        self.app.call_from_thread(self._show_demo, demo, folder)
+
+    def _show_demo(self, demo: Library, folder: tempfile.TemporaryDirectory) -> None:
+        from tui.screens.main import MainScreen
+
+        self._left = True  # (papers imported into the reader's library meanwhile wait for the next start)
+        self.app.switch_screen(MainScreen(demo, demo_folder=folder))
 
     @work(thread=True, exclusive=True, group="import")
     def _run_import(self, do_import: Callable[[], ImportResult]) -> None:

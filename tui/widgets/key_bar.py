@@ -91,7 +91,7 @@ class KeyBar(Widget):
     def _expendability(self, key: Key, position: int) -> tuple[int, int]:
         """The highest goes first: keys without a priority from the right, then the listed
         ones from the least useful; help and quit last."""
-        if key.action in ALWAYS_SHOWN:
+        if _always_shown(key):
             return (0, position)
         if key.action in self._rank:
             return (1, self._rank[key.action])
@@ -102,7 +102,7 @@ class KeyBar(Widget):
         palette, shown = self._palette_key(), self.keys()
         keys = self._fitting(shown, width - (_width(palette) + 1 if palette else 0))
         kept = {k.action for k in keys}
-        if palette and any(k.action in ALWAYS_SHOWN and k.action not in kept for k in shown):
+        if palette and any(_always_shown(k) and k.action not in kept for k in shown):
             palette, keys = None, self._fitting(shown, width)  # too narrow: help and quit first
         text = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
@@ -143,6 +143,10 @@ class KeyBar(Widget):
                 event.stop()
                 self.app.simulate_key(key)
                 return
+
+
+def _always_shown(key: Key) -> bool:
+    return key.action.rpartition(".")[2] in ALWAYS_SHOWN  # ("app.quit" too)
 
 
 def _width(key: Key | None) -> int:
