@@ -30,15 +30,15 @@ HOSTILE_TITLES = [
 class Terminal:
     """papershelf running in a pty of 100x30: its output kept as bytes and as a screen."""
 
-    def __init__(self, library_dir) -> None:
+    def __init__(self, library_dir, *args: str, env: dict[str, str] | None = None) -> None:
         self.output = b""
         self.screen = pyte.Screen(100, 30)
         self.stream = pyte.ByteStream(self.screen)
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become papershelf
             os.chdir(ROOT)
-            os.environ.update(TERM="xterm-256color", COLUMNS="100", LINES="30")
-            os.execv(sys.executable, [sys.executable, "-m", "tui", "--library", str(library_dir)])
+            os.environ.update(TERM="xterm-256color", COLUMNS="100", LINES="30", **(env or {}))
+            os.execv(sys.executable, [sys.executable, "-m", "tui", "--library", str(library_dir), *args])
         import fcntl
         import termios
 

@@ -3,10 +3,9 @@ the main screen holds the session's state and does the work."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
-import signal
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
 
 from textual import events
@@ -18,6 +17,7 @@ from storage.library import Library
 from tui.keys import MAIN_BINDINGS, help_text, key_labels
 from tui.screens.main import MainScreen
 from tui.widgets.burst_keys import esc_then_key
+from tui.shutdown import EditorInterrupted, ExitWatchdog, QuitSignals, hold_library_writes
 
 THEME_SETTING = "theme"
 DEFAULT_THEME = "textual-dark"
@@ -33,6 +33,24 @@ class PapershelfApp(App[None]):
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
+        self._quitting = False
+        self._editor_running = False
+        self._editor_poked = False
+        self._watchdog: ExitWatchdog | None = None  # real runs only (not run_test)
+
+    def get_driver_class(self):
+        driver_class = super().get_driver_class()
+        if driver_class.__name__ == "LinuxDriver":  # see tui/textual_compat.py
+            from tui.textual_compat import TerminalDriver
+
+            return TerminalDriver
+        return driver_class
+
+    def run(self, *args, **kwargs):
+        """(Pilot tests use run_test: no signal handlers, no watchdog.)"""
+        self._watchdog = ExitWatchdog(self._last_moment)
+        QuitSignals(self._quit_signal_from_thread, self._quit_signal_in_main_thread)
+        return super().run(*args, **kwargs)
 
     def get_default_screen(self) -> Screen:
         self.main_screen = MainScreen(self.library)
@@ -51,7 +69,6 @@ class PapershelfApp(App[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._first_screen_painted)
-        self._save_on_signals()
         theme = self.library.get_setting(THEME_SETTING, DEFAULT_THEME)
         self.theme = theme if theme in self.available_themes else DEFAULT_THEME
         if not len(self.library):
@@ -90,20 +107,74 @@ class PapershelfApp(App[None]):
         self.save_and_exit()
 
     def save_and_exit(self) -> None:
+        """Save the note being typed and the cursor, then quit; from then on the watchdog
+        guarantees the process ends (tui/shutdown.py)."""
+        if self._quitting:
+            return
+        self._quitting = True
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.save_state()
+        self._arm_watchdog()
         self.exit()
 
-    def _save_on_signals(self) -> None:
-        """The terminal closed (SIGHUP), a kill (SIGTERM) or an interrupt: save the note being
-        typed and the cursor, then quit, as `q` would."""
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+    def _arm_watchdog(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.arm()
+
+    # -- signals: the terminal closed (SIGHUP), a kill (SIGTERM), an interrupt (SIGINT) ------
+
+    def _quit_signal_from_thread(self, signum: int) -> None:
+        """Save and quit, as `q` would (tui/shutdown.py's QuitSignals calls this from its thread).
+        Before the app runs, or once it has, there is nothing to save: the process ends now."""
+        if self._loop is None and self._watchdog is not None:
+            self._watchdog.end_now(128 + signum)
+        self._arm_watchdog()
+        self._call_in_loop(self.save_and_exit)
+        if self._editor_running and not self._editor_poked:
+            self._editor_poked = True
+            QuitSignals.poke_main_thread(signum)  # out of the editor's wait, see below
+
+    def _quit_signal_in_main_thread(self, signum: int) -> None:
+        if self._editor_running:
+            self._editor_running = False
+            raise EditorInterrupted(signum)  # subprocess ends the editor it waits for
+
+    def _call_in_loop(self, callback) -> None:
+        if (loop := self._loop) is not None:
             try:
-                loop.add_signal_handler(signum, self.save_and_exit)
-            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread / no such signal
+                loop.call_soon_threadsafe(callback)
+            except RuntimeError:  # the loop is closed: the app has quit already
                 pass
+
+    @contextmanager
+    def suspend(self) -> Iterator[None]:
+        """Textual's suspend, for the external editor. A signal to quit ends the editor (see
+        `_quit_signal_in_main_thread`): EditorInterrupted is raised once the app has its
+        terminal back (out of Textual's suspend, which resumes only on a normal exit)."""
+        interrupted = None
+        with super().suspend():
+            try:
+                self._editor_running, self._editor_poked = True, False
+                yield
+            except EditorInterrupted as error:
+                interrupted = error
+            finally:
+                self._editor_running = False
+        if interrupted is not None:
+            raise interrupted
+
+    def terminal_lost_from_thread(self) -> None:
+        """The terminal stopped taking output (called by tui/textual_compat.py's driver): save
+        and quit, in case no SIGHUP comes."""
+        self._call_in_loop(self.save_and_exit)
+
+    def _last_moment(self) -> None:
+        """The watchdog ends the process now: no library write is cut short; the terminal is
+        put back as it was."""
+        hold_library_writes(self.library)
+        if (restore := getattr(self._driver, "restore_terminal_at_once", None)) is not None:
+            restore()
 
 
 def _binding_commands(screen: MainScreen) -> Iterable[SystemCommand]:
