@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -102,7 +103,26 @@ def _add_export(sub) -> None:
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
 
+SIGPIPE_STATUS = 128 + 13  # what a shell reports for a command ended by SIGPIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line. When the reader of standard output goes away (`papershelf list | head`)
+    the command ends quietly with status 141, as a command killed by SIGPIPE would: Python
+    ignores SIGPIPE, so the write raises BrokenPipeError instead. The documented remedy
+    (https://docs.python.org/3/library/signal.html#note-on-sigpipe): devnull over stdout, so
+    that the interpreter's own last flush does not fail too."""
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()  # inside the try: most output is still buffered here
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return SIGPIPE_STATUS
+
+
+def _main(argv: Sequence[str] | None) -> int:
     # Startup creates a great many objects that live as long as the process; the collector
     # would scan them again and again (~10% of the time to the first screen). The app turns it
     # back on once its first screen is up; commands, once the library is open.
