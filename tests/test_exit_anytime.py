@@ -30,7 +30,7 @@ from storage.library import Library
 from tests.test_pty import Terminal
 from tui.shutdown import WATCHDOG_STATUS
 
-CASES = int(os.environ.get("PAPERSHELF_EXIT_CASES", "12"))
+CASES = int(os.environ.get("PAPERSHELF_EXIT_CASES", "14"))
 PAPERS = int(os.environ.get("PAPERSHELF_EXIT_PAPERS", "20000"))
 SEED = int(os.environ.get("PAPERSHELF_EXIT_SEED", "18"))
 IMPORTED = 3000  # papers in the page imported by the "import" cases
@@ -170,12 +170,14 @@ def tell_it_to_quit(term: Terminal, case: Case) -> None:
         os.kill(term.pid, getattr(signal, case.method))
 
 
-def wait_for_the_end(term: Terminal, case: Case) -> int:
+def wait_for_the_end(term: Terminal, case: Case, record_property) -> int:
     """The exit status; fails (after a SIGKILL) if the process outlives EXIT_SECONDS."""
-    deadline = time.monotonic() + EXIT_SECONDS
+    start = time.monotonic()
+    deadline = start + EXIT_SECONDS
     while time.monotonic() < deadline:
         done, status = os.waitpid(term.pid, os.WNOHANG)
         if done:
+            record_property("exit_seconds", round(time.monotonic() - start, 2))  # (--junitxml)
             return status
         if case.method == "close":
             time.sleep(0.05)
@@ -196,7 +198,7 @@ def editor_is_gone(folder: Path) -> bool:
 
 
 @pytest.mark.parametrize("index", range(CASES))
-def test_papershelf_ends_and_keeps_the_note(big_library, tmp_path, index):
+def test_papershelf_ends_and_keeps_the_note(big_library, tmp_path, index, record_property):
     case = draw(index)
     library = copy_of(big_library, tmp_path / "library")
     args = [str(big_library.parent / "page.txt")] if case.phase == "import" else []
@@ -204,7 +206,7 @@ def test_papershelf_ends_and_keeps_the_note(big_library, tmp_path, index):
     try:
         bring_about(term, case, tmp_path)
         tell_it_to_quit(term, case)
-        status = wait_for_the_end(term, case)
+        status = wait_for_the_end(term, case, record_property)
     finally:
         if case.method != "close":
             os.close(term.fd)

@@ -1,15 +1,16 @@
 """The one place papershelf works around Textual (8.2) so that it always exits.
 
 Textual's LinuxDriver hands every write to a `WriterThread` through a queue of 30 items and
-stops it with `queue.put(None); join()`. Two things go wrong when the terminal goes away:
+stops it with `queue.put(None); join()`. When the terminal is closed (a pty hang-up):
 
-1. The writer thread dies on the first write or flush that fails (EIO once the pty is hung
-   up). Nothing consumes the queue after that: the next 30 writes fill it and the 31st
-   `put` blocks the event loop for ever; `close()` blocks in `WriterThread.stop` the same way.
-   A blocked loop also never runs the asyncio signal handlers, so SIGTERM did nothing either.
-2. A hang-up sends SIGHUP *and* SIGCONT to the terminal's session leader. The driver's SIGCONT
-   handler restarts application mode whether or not it had been suspended: a second writer
-   thread and a second (non-daemon) input thread.
+1. The kernel sends the session leader SIGHUP *and* SIGCONT. The driver's SIGCONT handler
+   restarts application mode whether or not it had been suspended: a new writer thread
+   replaces the old one (which is left idle in `Queue.get`, for ever) and a second
+   (non-daemon) input thread starts.
+2. A writer thread dies on the first write or flush that fails (EIO on a hung-up pty). Nothing
+   consumes its queue after that: 30 writes later `put` blocks the event loop for ever, in a
+   repaint or in `close()` -> `WriterThread.stop`. A blocked loop never runs asyncio's signal
+   handlers, so SIGTERM did nothing either (issue 18's stack: exactly this).
 
 `TerminalDriver` fixes both for papershelf: its output goes through `TerminalOutput`, which
 swallows the errors of a terminal that is gone (so the writer thread lives on and drains the
