@@ -32,7 +32,7 @@ def feed_paper(entry: Any) -> SourcePaper:
         authors=authors(entry, split_commas=bool(arxiv)),
         arxiv_id=arxiv.group(1) if arxiv else find_arxiv_id(link) or find_arxiv_id(entry.get("id", "")),
         published=entry.get("published_parsed") or entry.get("published"),
-        updated=entry.get("updated_parsed") or entry.get("updated"),
+        updated=None if arxiv else entry.get("updated_parsed"),  # RSS has no updated: feedparser repeats pubDate
         categories=[tag.get("term") for tag in entry.get("tags", [])],
         abs_url=link,
     )
@@ -49,4 +49,4 @@ def authors(entry: Any, split_commas: bool) -> list[str]:
 
 def plain_text(summary: str) -> str:
     """A feed summary without its HTML markup (feeds commonly carry HTML in descriptions)."""
-    return BeautifulSoup(summary, "html.parser").get_text(" ") if "<" in summary else summary
+    return BeautifulSoup(summary, "html.parser").get_text() if "<" in summary else summary
