@@ -23,17 +23,18 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import orjson
 from tinydb import TinyDB
 
-from . import backups, paths
-from .errors import DamagedLibraryError, PapershelfError, UnknownPaperError
-from .history import History, Step, step_from_doc, step_to_doc
-from .ids import doc_id, paper_id
-from .journal import JournaledStorage
-from .models import BLANK_SHELF, Entry, Paper, Shelf, make_entry, make_paper, normalise_tags
-from .text import clean_line
-from .tinystore import AtomicJSONStorage, RecordLinesStorage, gc_paused
+from storage.files import backups
+from storage.files import paths
+from storage.model.errors import DamagedLibraryError, PapershelfError, UnknownPaperError
+from storage.changes.history import History, Step, step_from_doc, step_to_doc
+from storage.model.ids import doc_id, paper_id
+from storage.files.journal import JournaledStorage
+from storage.model.records import BLANK_SHELF, Entry, Paper, Shelf, make_entry, make_paper, normalise_tags
+from storage.model.text import clean_line
+from storage.files.tinystore import AtomicJSONStorage, RecordLinesStorage, gc_paused
 
 if TYPE_CHECKING:
-    from .imported import ImportedPaper
+    from storage.model.imported import ImportedPaper
 
 SCHEMA_VERSION = 2  # 2: abstracts moved from the catalogue into abstracts.json
 PAPERS, SHELVES, SETTINGS, META = "papers", "shelves", "settings", "meta"
@@ -112,7 +113,7 @@ class Library:
         self._abstracts = TinyDB(directory / paths.ABSTRACTS, storage=RecordLinesStorage)
         self._abstracts_in = threading.Event()  # set once every entry holds its abstract
         self._abstracts_loading = threading.Lock()
-        from .locking import LibraryLock
+        from storage.files.locking import LibraryLock
 
         self._lock = LibraryLock(directory / paths.LOCK)
         self._entries: dict[str, Entry] = {}
@@ -183,7 +184,7 @@ class Library:
         self.wait_for_abstracts()  # first: it takes the index lock itself
         with self._index_lock:
             if self._index is None:
-                from .query import SearchIndex
+                from storage.search.language import SearchIndex
 
                 with gc_paused():
                     self._index = SearchIndex(self._entries.values())
@@ -204,7 +205,7 @@ class Library:
     def similar(self, pid: str, limit: int = 20) -> list:
         """Papers most like `pid` by abstract text (TF-IDF), best first, as Matches.
         The first call builds the vectors (seconds at 10,000 papers): call it from a worker."""
-        from .similar import SimilarityIndex
+        from storage.search.similar import SimilarityIndex
 
         pid = self.resolve(pid)
         self.wait_for_abstracts()
@@ -393,7 +394,7 @@ class Library:
         notes: str | None = None,
     ) -> list[Entry]:
         """Several changes to several papers as one durable write and one undo step."""
-        from .text import clean_block
+        from storage.model.text import clean_block
 
         stamp, extra, gone = now_iso(), clean_tags(add_tags), set(clean_tags(remove_tags))
         text = None if notes is None else clean_block(notes)
@@ -432,7 +433,7 @@ class Library:
         return self._change(ids, lambda s: replace(s, tags=tuple(t for t in s.tags if t not in gone)), "untagged")
 
     def set_notes(self, pid: str, notes: str) -> Entry:
-        from .text import clean_block
+        from storage.model.text import clean_block
 
         text = clean_block(notes)
         return self._change([pid], lambda s: replace(s, notes=text), "note edited", merge_key=f"notes:{pid}")[0]
@@ -566,20 +567,20 @@ class Library:
     # -- importing -------------------------------------------------------------------------
 
     def import_file(self, path: str | Path) -> ImportResult:
-        from .importers import load_file
+        from storage.formats.detect import load_file
 
         with gc_paused():  # an import makes objects that stay: collections only slow it down
             return self.import_papers(load_file(path), Path(path).name, cleaned=True)
 
     def import_text(self, text: str, source: str = "<text>") -> ImportResult:
-        from .importers import load_text
+        from storage.formats.detect import load_text
 
         with gc_paused():
             return self.import_papers(load_text(text, source), source, cleaned=True)
 
     def import_papers(self, imported: list[ImportedPaper], source: str, *, cleaned: bool = False) -> ImportResult:
         """Add papers new to the library, refresh the text of known ones; one write each file.
-        `cleaned`: the papers come from storage.importers, which clean every field as they read
+        `cleaned`: the papers come from storage.formats.detect, which clean every field as they read
         it (a second pass was 13% of importing 100,000 papers)."""
         source = clean_line(source)  # a file name is outside text too
         unique = {paper_id(p.title): p for p in (imported if cleaned else map(_cleaned, imported)) if p.title}
@@ -650,7 +651,7 @@ class Library:
 
     def compact(self) -> None:
         """Fold the annotations journal into annotations.json (done on close; optional)."""
-        from .journal import fold
+        from storage.files.journal import fold
 
         with self._lock:
             fold(self._annotations.storage.path)

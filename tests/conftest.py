@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.models import Entry, Paper, Shelf
+from storage.model.records import Entry, Paper, Shelf
 from tests.helpers import NO_SEED, SAMPLE_PAGE, SEED
 
 FIXED_NOW = "2025-03-11T08:00:00+00:00"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.imported import ImportedPaper
+from storage.model.imported import ImportedPaper
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

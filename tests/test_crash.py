@@ -22,8 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from storage import doctor, journal, tinystore
-from storage.errors import LibraryWriteError, PapershelfError
+from storage.tools import doctor
+from storage.files import journal
+from storage.files import tinystore
+from storage.model.errors import LibraryWriteError, PapershelfError
 from storage.library import Library
 from tests.helpers import ROOT, papers, run_cli, snapshot_dir
 
@@ -306,7 +308,7 @@ HOLDER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from storage.locking import LibraryLock
+    from storage.files.locking import LibraryLock
 
     with LibraryLock(Path(sys.argv[1])):
         print("locked", flush=True)

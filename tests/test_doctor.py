@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from storage import backups, doctor
-from storage.errors import DamagedLibraryError, PapershelfError
-from storage.ids import doc_id, paper_id
-from storage.journal import fold
+from storage.files import backups
+from storage.tools import doctor
+from storage.model.errors import DamagedLibraryError, PapershelfError
+from storage.model.ids import doc_id, paper_id
+from storage.files.journal import fold
 from storage.library import Library
 from tests.helpers import papers, run_cli, snapshot_dir
 

@@ -11,8 +11,8 @@ import textwrap
 
 import pytest
 
-from storage import tinystore
-from storage.errors import LibraryWriteError
+from storage.files import tinystore
+from storage.model.errors import LibraryWriteError
 from storage.library import Library
 from tests.helpers import ROOT, papers
 
@@ -71,7 +71,7 @@ def test_a_torn_journal_line_is_ignored_and_cut_by_the_next_writer(lib):
 
 
 def test_long_journals_are_folded_automatically(lib, monkeypatch):
-    from storage import journal as journal_module
+    from storage.files import journal as journal_module
 
     monkeypatch.setattr(journal_module, "COMPACT_BYTES", 2000)
     pid = lib.entries()[0].id

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.demo import generate
+from storage.tools.demo import generate
 from storage.library import Library
 from tests.test_pty import Terminal
 from tui.shutdown import WATCHDOG_STATUS

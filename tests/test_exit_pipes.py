@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from storage.demo import generate
+from storage.tools.demo import generate
 from storage.library import Library
 from tests.helpers import ROOT
 

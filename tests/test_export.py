@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from pybtex.database import parse_string as pybtex_parse
 
-from storage.export import (
+from storage.formats.export import (
     FORMATS,
     bibtex_key,
     export,
@@ -26,9 +26,9 @@ from storage.export import (
     to_json,
     to_markdown,
 )
-from storage.importers import latex_to_text, load_text
-from storage.models import Entry, Paper, Shelf, normalise_tags
-from storage.text import clean_block, clean_line
+from storage.formats.detect import latex_to_text, load_text
+from storage.model.records import Entry, Paper, Shelf, normalise_tags
+from storage.model.text import clean_block, clean_line
 
 from tests.helpers import SAMPLE_COUNT, sample_answers
 

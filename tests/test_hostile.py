@@ -14,13 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storage.errors import ImportFormatError
-from storage.export import FORMATS, export
-from storage.ids import paper_id
-from storage.importers import load_text
+from storage.model.errors import ImportFormatError
+from storage.formats.export import FORMATS, export
+from storage.model.ids import paper_id
+from storage.formats.detect import load_text
 from storage.library import Library
-from storage.pages import parse_page
-from storage.query import parse_query, search_entries
+from storage.formats.trending_page import parse_page
+from storage.search.language import parse_query, search_entries
 from tests.helpers import papers, run_cli, snapshot_dir
 
 # What must never reach a terminal or a file we write: C0 controls other than tab and line

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from storage.errors import ImportFormatError
-from storage.importers import detect_kind, latex_to_text, load_bytes, load_file, load_text
-from storage.models import Shelf
+from storage.model.errors import ImportFormatError
+from storage.formats.detect import detect_kind, latex_to_text, load_bytes, load_file, load_text
+from storage.model.records import Shelf
 
 from tests.helpers import DATA, SAMPLE_PAGE, SEED, needs_seed, sample_pairs
 
@@ -250,7 +250,7 @@ def test_json_hostile_nesting_and_numbers():
 
 
 def test_input_over_the_size_limit(monkeypatch, tmp_path):
-    import storage.importers as importers
+    import storage.formats.detect as importers
 
     monkeypatch.setattr(importers, "MAX_INPUT_BYTES", 10)
     path = _write(tmp_path, "big.json", '[{"title": "more than ten bytes"}]')

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage.errors import DamagedLibraryError, PapershelfError, UnknownPaperError
-from storage.ids import normalise_title, paper_id
+from storage.model.errors import DamagedLibraryError, PapershelfError, UnknownPaperError
+from storage.model.ids import normalise_title, paper_id
 from storage.library import Library
-from storage.imported import ImportedPaper
-from storage.models import Shelf
+from storage.model.imported import ImportedPaper
+from storage.model.records import Shelf
 from tests.helpers import papers
 
 
@@ -328,7 +328,7 @@ def test_the_fast_record_makers_make_the_same_frozen_records(pid, title, abstrac
                                                               position, source, read):  # fmt: skip
     import dataclasses
 
-    from storage.models import Entry, Paper, make_entry, make_paper, make_shelf
+    from storage.model.records import Entry, Paper, make_entry, make_paper, make_shelf
 
     values = (pid, title, abstract, links, listed, first_seen, position, source)
     paper, slow = make_paper(*values), Paper(*values)
@@ -345,7 +345,7 @@ def test_the_fast_record_makers_make_the_same_frozen_records(pid, title, abstrac
 def test_a_malformed_paper_record_is_named_and_the_library_left_untouched(sample_library, monkeypatch, whole_below):
     import orjson
 
-    from storage import tinystore
+    from storage.files import tinystore
 
     monkeypatch.setattr(tinystore, "WHOLE_BELOW", whole_below)
     path = sample_library.directory / "catalogue.json"

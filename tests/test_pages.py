@@ -1,4 +1,4 @@
-"""storage.pages: trending-page text -> ImportedPaper records."""
+"""storage.formats.trending_page: trending-page text -> ImportedPaper records."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage.errors import ImportFormatError
-import storage.pages as page_parser
-from storage.pages import extract_links, parse_page
-from storage.text import _clean_line_fully, clean_line
+from storage.model.errors import ImportFormatError
+import storage.formats.trending_page as page_parser
+from storage.formats.trending_page import extract_links, parse_page
+from storage.model.text import _clean_line_fully, clean_line
 
 from tests.helpers import SAMPLE_COUNT, SAMPLE_PAGE, needs_seed, sample_answers, sample_pairs
 

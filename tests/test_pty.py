@@ -15,7 +15,7 @@ import pyte
 import pytest
 
 from storage.library import Library
-from storage.imported import ImportedPaper
+from storage.model.imported import ImportedPaper
 from tests.helpers import ROOT
 
 HOSTILE_TITLES = [

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storage import search_index
-from storage.models import Entry, Paper, Shelf
-from storage.query import PHRASE, WORD, Match, SearchIndex, parse_query, search_entries
+from storage.search import index as search_index
+from storage.model.records import Entry, Paper, Shelf
+from storage.search.language import PHRASE, WORD, Match, SearchIndex, parse_query, search_entries
 from tests.helpers import needs_seed, sample_pairs
 
 # --- the parser -----------------------------------------------------------------------------
@@ -460,8 +460,8 @@ def test_typing_and_deleting_two_words_on_a_generated_library(text: str) -> None
     where those paths are taken; a toggle half-way must keep them right."""
     from dataclasses import replace
 
-    from storage.demo import generate
-    from storage.ids import paper_id
+    from storage.tools.demo import generate
+    from storage.model.ids import paper_id
 
     entries = [Entry(Paper(paper_id(p.title), p.title, p.abstract, p.links, position=n))
                for n, p in enumerate(generate(400, seed=5))]  # fmt: skip

@@ -1,5 +1,5 @@
-from storage.models import Entry, Paper
-from storage.similar import SimilarityIndex
+from storage.model.records import Entry, Paper
+from storage.search.similar import SimilarityIndex
 
 
 def entry(n, title, abstract):
@@ -31,7 +31,7 @@ def test_unrelated_papers_are_left_out_and_limit_holds():
 
 def test_library_similar_uses_current_annotations(tmp_path):
     from storage.library import Library
-    from storage.imported import ImportedPaper
+    from storage.model.imported import ImportedPaper
 
     lib = Library.open(tmp_path)
     lib.import_papers([ImportedPaper(e.paper.title, e.paper.abstract) for e in LIB], "x")

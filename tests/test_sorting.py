@@ -1,6 +1,6 @@
-from storage.models import Entry, Paper, Shelf
-from storage.query import Match
-from storage.sorting import SORTS, next_sort, sort_matches
+from storage.model.records import Entry, Paper, Shelf
+from storage.search.language import Match
+from storage.search.sorting import SORTS, next_sort, sort_matches
 
 
 def match(n, title, seen, score=0.0, **shelf):

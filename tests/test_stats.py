@@ -1,7 +1,7 @@
 from datetime import date
 
-from storage.models import Entry, Paper, Shelf
-from storage.stats import bar, compute, sparkline
+from storage.model.records import Entry, Paper, Shelf
+from storage.tools.stats import bar, compute, sparkline
 
 
 def entry(n, listed="Mar 11", **shelf):

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage.errors import DamagedLibraryError
-from storage.tinystore import RecordLinesStorage, read_record_lines
+from storage.model.errors import DamagedLibraryError
+from storage.files.tinystore import RecordLinesStorage, read_record_lines
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(),  # JSON numbers orjson writes

@@ -15,8 +15,8 @@ import pytest
 from textual.widgets import Input, RadioButton, RadioSet, Static
 from textual.widgets._toast import Toast
 
-from storage.export import md_escape, to_bibtex
-from storage.importers import load_text
+from storage.formats.export import md_escape, to_bibtex
+from storage.formats.detect import load_text
 from tui import clipboard
 from tui.app import PapershelfApp
 from tui.screens.copy import CopyChooser

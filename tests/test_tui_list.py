@@ -8,7 +8,7 @@ from typing import NamedTuple
 from textual import events
 from textual.app import App, ComposeResult
 
-from storage.models import Entry
+from storage.model.records import Entry
 from tui.keys import MAIN_BINDINGS
 from tui.widgets.paper_list import STAR_MARK, UNREAD_MARK, PaperList
 
@@ -311,7 +311,7 @@ async def test_rows_are_drawn_cell_for_cell_as_rich_text_draws_them(make_entries
     random titles (wide characters, emoji, matches at the edges), tags, scores and widths."""
     import random
 
-    from storage.models import Paper, Shelf
+    from storage.model.records import Paper, Shelf
 
     rng = random.Random(7)
     words = ["policy", "RLHF", "強化学習", "🎉", "a[/]b", "critique", "x" * 30, "Ω", "—", "ok"]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from storage.imported import ImportedPaper
+from storage.model.imported import ImportedPaper
 from storage.library import Library
-from storage.models import Shelf
+from storage.model.records import Shelf
 from tui.app import PapershelfApp
 from tui.screens.main import MainScreen
 
@@ -89,7 +89,7 @@ def test_counts_shown_to_the_reader_have_thousands_separators():
 def test_the_stats_table_and_the_cli_list_use_separators(tmp_path, capsys, monkeypatch):
     from rich.console import Console
 
-    from storage.stats import Stats
+    from storage.tools.stats import Stats
     from tui import commands
 
     stats = Stats(total=10000, read=2500, starred=1200, with_notes=1001,

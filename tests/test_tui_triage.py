@@ -11,7 +11,7 @@ from rich.console import Console
 from textual.widgets import Static
 
 from storage.library import Library
-from storage.sorting import DEFAULT_SORT, SORTS, next_sort
+from storage.search.sorting import DEFAULT_SORT, SORTS, next_sort
 from tui.app import PapershelfApp
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.main import MainScreen

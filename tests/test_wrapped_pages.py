@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage.importers import load_bytes
-from storage.pages import parse_page
+from storage.formats.detect import load_bytes
+from storage.formats.trending_page import parse_page
 
 ABSTRACTS = [
     "We present a state-of-the-art multi-agent framework for long-horizon planning. "

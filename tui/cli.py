@@ -8,8 +8,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from storage.errors import PapershelfError
-from storage.text import printable
+from storage.model.errors import PapershelfError
+from storage.model.text import printable
 from tui import bytecode, completion
 
 if TYPE_CHECKING:

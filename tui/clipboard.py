@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from textual.app import App
 
-from storage.errors import PapershelfError
+from storage.model.errors import PapershelfError
 
 SYSTEM = "system"
 TERMINAL = "osc52"

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from operator import is_not
 
 from storage.library import Library
-from storage.models import Entry
+from storage.model.records import Entry
 
 
 class LibraryWatcher:

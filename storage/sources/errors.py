@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from storage.errors import PapershelfError
-from storage.text import clean_line
+from storage.model.errors import PapershelfError
+from storage.model.text import clean_line
 
 
 class SourceError(PapershelfError):

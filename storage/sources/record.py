@@ -8,7 +8,7 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from storage.text import clean_block, clean_line
+from storage.model.text import clean_block, clean_line
 
 from .ids import arxiv_id as _arxiv_id
 from .ids import find_arxiv_id

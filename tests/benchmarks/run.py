@@ -20,9 +20,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from storage.demo import generate
+from storage.tools.demo import generate
 from storage.library import Library
-from storage.tinystore import atomic_write_bytes
+from storage.files.tinystore import atomic_write_bytes
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent

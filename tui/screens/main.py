@@ -15,10 +15,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
-from storage.errors import PapershelfError
+from storage.model.errors import PapershelfError
 from storage.library import Counts, Library
-from storage.models import Entry
-from storage.text import clean_block
+from storage.model.records import Entry
+from storage.model.text import clean_block
 from tui import triage
 from tui.keys import MAIN_BINDINGS
 from tui.watch import LibraryWatcher

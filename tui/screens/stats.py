@@ -14,14 +14,14 @@ from textual.widgets import Static
 
 from storage import library as library_module
 from storage.library import Library
-from storage.stats import Stats, compute
+from storage.tools.stats import Stats, compute
 from tui.commands import stats_table
 
 DAYS = 28
 
 
 def library_today() -> date:
-    """Today by the library's clock (the one that stamps read_at), in UTC like storage.stats."""
+    """Today by the library's clock (the one that stamps read_at), in UTC like storage.tools.stats."""
     return datetime.fromisoformat(library_module.now_iso()).astimezone(timezone.utc).date()
 
 

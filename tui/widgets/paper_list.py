@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from storage.models import Entry
+from storage.model.records import Entry
 
 from .component_style import foreground
 
@@ -48,7 +48,7 @@ class RowStyles(NamedTuple):
 
 
 class MatchLike(Protocol):
-    """The shape of `storage.query.Match` the list needs."""
+    """The shape of `storage.search.language.Match` the list needs."""
 
     entry: Entry
     score: float

@@ -11,8 +11,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from .models import Entry
-from .query import Match
+from storage.model.records import Entry
+from storage.search.language import Match
 
 _WORD = re.compile(r"[a-z][a-z0-9-]{2,}")
 _STOP = frozenset(

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from .errors import DamagedLibraryError, LibraryWriteError
+from storage.model.errors import DamagedLibraryError, LibraryWriteError
 
 Signature = tuple[int, int, int]  # inode, size, mtime_ns
 Convert = Callable[[str, Any], Any]  # (record key, record) -> what to keep of it

@@ -21,10 +21,10 @@ from typing import Any
 import bibtexparser
 from bibtexparser import model as bib
 
-from storage.errors import ImportFormatError
-from storage.imported import ImportedPaper
-from storage.models import Shelf, normalise_tags
-from storage.text import clean_block, clean_line
+from storage.model.errors import ImportFormatError
+from storage.model.imported import ImportedPaper
+from storage.model.records import Shelf, normalise_tags
+from storage.model.text import clean_block, clean_line
 
 MAX_INPUT_BYTES = 256 * 1024 * 1024
 _SIGNATURES = (
@@ -113,7 +113,7 @@ def load_text(text: str, source: str) -> list[ImportedPaper]:
     elif kind == "bibtex":
         papers = parse_bibtex(text, source)
     else:
-        from storage.pages import parse_page  # pages.py is the seed-format importer
+        from storage.formats.trending_page import parse_page  # pages.py is the seed-format importer
 
         papers = parse_page(text, source)
     if not papers:

@@ -22,14 +22,15 @@ from typing import Any
 
 import orjson
 
-from . import backups, paths
-from .errors import LibraryWriteError, PapershelfError
-from .ids import doc_id, paper_id
-from .library import ABSTRACTS, META, PAPERS, SCHEMA_VERSION, SETTINGS, SHELVES
-from .locking import LibraryLock
-from .models import Shelf
-from .journal import discard, replay_onto
-from .tinystore import atomic_write_bytes
+from storage.files import backups
+from storage.files import paths
+from storage.model.errors import LibraryWriteError, PapershelfError
+from storage.model.ids import doc_id, paper_id
+from storage.library import ABSTRACTS, META, PAPERS, SCHEMA_VERSION, SETTINGS, SHELVES
+from storage.files.locking import LibraryLock
+from storage.model.records import Shelf
+from storage.files.journal import discard, replay_onto
+from storage.files.tinystore import atomic_write_bytes
 
 EXPECTED_TABLES = {paths.CATALOGUE: {META, PAPERS}, paths.ANNOTATIONS: {META, SHELVES, SETTINGS},
                    paths.ABSTRACTS: {META, ABSTRACTS}}  # fmt: skip

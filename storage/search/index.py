@@ -22,8 +22,8 @@ from typing import Any, overload
 
 from rapidfuzz import fuzz, process
 
-from .models import Entry
-from .query import (
+from storage.model.records import Entry
+from storage.search.language import (
     FIELD_SCORE,
     IN_ABSTRACT,
     IN_NOTES,

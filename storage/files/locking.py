@@ -13,7 +13,7 @@ import os
 import threading
 from pathlib import Path
 
-from .errors import PapershelfError
+from storage.model.errors import PapershelfError
 
 
 class LibraryLock:

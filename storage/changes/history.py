@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Paper, Shelf
+from storage.model.records import Paper, Shelf
 
 LIMIT = 500
 

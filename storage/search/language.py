@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz import fuzz
 
-from .models import Entry, normalise_tags
-from .text import strip_controls
+from storage.model.records import Entry, normalise_tags
+from storage.model.text import strip_controls
 
 if TYPE_CHECKING:
-    from .search_index import SearchIndex
+    from storage.search.index import SearchIndex
 
 WORD, PHRASE = "word", "phrase"
 FIELDS = ("is", "has", "tag", "title", "note")
@@ -351,9 +351,9 @@ def _holds(term: Term, entry: Entry, keys: SearchKeys) -> bool:
 
 
 def __getattr__(name: str) -> object:
-    # `from storage.query import SearchIndex` works without an import cycle.
+    # `from storage.search.language import SearchIndex` works without an import cycle.
     if name == "SearchIndex":
-        from .search_index import SearchIndex
+        from storage.search.index import SearchIndex
 
         return SearchIndex
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

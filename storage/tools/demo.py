@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from .imported import ImportedPaper
-from .models import Shelf
+from storage.model.imported import ImportedPaper
+from storage.model.records import Shelf
 
 _TOPICS = (
     "reinforcement learning", "language models", "diffusion", "graph networks", "robotics",

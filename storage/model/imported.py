@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Shelf
+from storage.model.records import Shelf
 
 
 @dataclass(frozen=True, slots=True)

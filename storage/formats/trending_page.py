@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
 
-from storage.errors import ImportFormatError
-from storage.imported import ImportedPaper
-from storage.text import clean_line
+from storage.model.errors import ImportFormatError
+from storage.model.imported import ImportedPaper
+from storage.model.text import clean_line
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"

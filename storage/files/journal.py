@@ -17,8 +17,8 @@ from typing import Any
 
 import orjson
 
-from .errors import DamagedLibraryError, LibraryWriteError
-from .tinystore import AtomicJSONStorage, file_signature, fsync_directory
+from storage.model.errors import DamagedLibraryError, LibraryWriteError
+from storage.files.tinystore import AtomicJSONStorage, file_signature, fsync_directory
 
 COMPACT_BYTES = 256 * 1024
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import orjson
 
-from .errors import DamagedLibraryError, LibraryWriteError
-from .tinystore import atomic_write_bytes
+from storage.model.errors import DamagedLibraryError, LibraryWriteError
+from storage.files.tinystore import atomic_write_bytes
 
 KEEP = 20
 
@@ -65,7 +65,7 @@ def make_backup(source: Path, reason: str, content: bytes | None = None) -> Path
 def _current_state(source: Path) -> bytes:
     """The annotations as they stand (snapshot plus journal), or the raw bytes of a file that
     cannot be read as such: a damaged file is kept as it is."""
-    from .journal import read_merged
+    from storage.files.journal import read_merged
 
     try:
         return orjson.dumps(read_merged(source))

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-from storage.models import Entry
+from storage.model.records import Entry
 
 if TYPE_CHECKING:
     from bibtexparser.model import Field

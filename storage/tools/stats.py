@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from .models import Entry
+from storage.model.records import Entry
 
 SPARK = "▁▂▃▄▅▆▇█"
 

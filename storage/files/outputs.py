@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import PapershelfError
-from .tinystore import atomic_write_bytes
+from storage.model.errors import PapershelfError
+from storage.files.tinystore import atomic_write_bytes
 
 
 def write_new_file(path: Path, text: str, force: bool = False, protect: Path | None = None) -> Path:

@@ -1,0 +1,1 @@
+"""Changing the library: shelf changes, the undo history, merging imported papers."""

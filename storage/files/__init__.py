@@ -1,0 +1,1 @@
+"""The library on disk: atomic TinyDB storage, the journal, the lock, backups, paths, schema."""

@@ -1,0 +1,1 @@
+"""Tools over a library: doctor (check and restore), statistics, generated demo papers."""
