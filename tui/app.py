@@ -13,7 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from storage.library import Library
+from storage import Library
 from tui.keys import MAIN_BINDINGS, help_text, key_labels
 from tui.screens.main import MainScreen
 from tui.widgets.burst_keys import esc_then_key

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from storage.model.errors import PapershelfError
-from storage.model.text import printable
+from storage import PapershelfError
+from storage import printable
 from tui import bytecode, completion
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ def _plain_tui_library(args: list[str]) -> str | None:
 def run_tui(directory: str | None, files: list[str]) -> int:
     """Open the library and the app; the app paints its first screen before the abstracts
     (the biggest file) are read."""
-    from storage.library import Library
+    from storage import Library
 
     library = Library.open(directory, abstracts_later=True)
     try:
@@ -188,7 +188,7 @@ def _leading_files(args: list[str]) -> list[str]:
 def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
     if args.command is None:
         return run_tui(args.library, files)
-    from storage.library import Library
+    from storage import Library
     from tui import commands
 
     if args.command == "completion":

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from textual.app import App
 
-from storage.model.errors import PapershelfError
+from storage import PapershelfError
 
 SYSTEM = "system"
 TERMINAL = "osc52"

@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from storage.model.errors import ImportFormatError, PapershelfError
-from storage.model.text import clean_line, printable
-from storage.library import ImportResult, Library
-from storage.model.records import Entry
+from storage import ImportFormatError, PapershelfError
+from storage import clean_line, printable
+from storage import ImportResult, Library
+from storage import Entry
 
 
 def import_files(library: Library, files: list[str]) -> int:
@@ -36,7 +36,7 @@ def import_files(library: Library, files: list[str]) -> int:
 def _import_one(library: Library, name: str) -> ImportResult:
     if name == "-":
         data = sys.stdin.buffer.read()
-        from storage.formats.detect import load_bytes
+        from storage import load_bytes
 
         return library.import_papers(load_bytes(data, "<stdin>"), "<stdin>", cleaned=True)
     return library.import_file(name)
@@ -86,8 +86,8 @@ def mark(library: Library, args: argparse.Namespace) -> int:
 
 
 def export(library: Library, fmt: str, query: str, output: str, force: bool) -> int:
-    from storage.formats.export import export as render
-    from storage.files.outputs import write_new_file
+    from storage import export as render
+    from storage import write_new_file
 
     entries = [m.entry for m in library.search(query)]
     text = render(entries, fmt, scope=clean_line(query) or "all papers")
@@ -107,8 +107,8 @@ def undo(library: Library) -> int:
 
 def doctor(directory: str | None, backup: str | None) -> int:
     """Check the library (without opening it); with `backup`, restore the annotations first."""
-    from storage.tools import doctor as checks
-    from storage.files.paths import library_dir
+    from storage import doctor as checks
+    from storage import library_dir
 
     folder = library_dir(directory)
     if backup is not None:
@@ -121,7 +121,7 @@ def doctor(directory: str | None, backup: str | None) -> int:
 
 
 def stats(library: Library, days: int) -> int:
-    from storage.tools.stats import compute
+    from storage import compute
 
     Console(highlight=False).print(stats_table(compute(library.entries(), days=max(1, days))))
     return 0
@@ -129,7 +129,7 @@ def stats(library: Library, days: int) -> int:
 
 def stats_table(stats) -> Table:
     """The stats as a Rich table: shared by `papershelf stats` and the TUI's stats screen."""
-    from storage.tools.stats import bar, sparkline
+    from storage import bar, sparkline
 
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(style="bold", no_wrap=True)
@@ -149,7 +149,7 @@ def stats_table(stats) -> Table:
 
 
 def demo(count: int) -> int:
-    from storage.tools.demo import generate
+    from storage import generate
     from tui.app import PapershelfApp
 
     with tempfile.TemporaryDirectory(prefix="papershelf-demo-") as folder:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from textual.app import App
 
-from storage.model.errors import PapershelfError
+from storage import PapershelfError
 
 FALLBACK_EDITORS = ("nano", "vi")
 

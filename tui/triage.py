@@ -7,15 +7,15 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from storage.model.errors import PapershelfError
-from storage.library import Library
-from storage.model.records import Entry
-from storage.search.sorting import DEFAULT_SORT, SORTS, sort_matches
+from storage import PapershelfError
+from storage import Library
+from storage import Entry
+from storage import DEFAULT_SORT, SORTS, sort_matches
 from tui.keys import FILTER_SLOTS
 from tui.widgets.paper_list import PaperRows
 
 if TYPE_CHECKING:  # the query module pulls in rapidfuzz: not needed for the first screen
-    from storage.search.language import Match
+    from storage import Match
 
 SORT_SETTING = "sort"
 SAVED_FILTERS_SETTING = "saved_filters"

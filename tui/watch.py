@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from operator import is_not
 
-from storage.library import Library
-from storage.model.records import Entry
+from storage import Library
+from storage import Entry
 
 
 class LibraryWatcher:

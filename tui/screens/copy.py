@@ -12,8 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from storage.formats.export import first_web_link, md_escape, md_url, one_line, to_bibtex
-from storage.model.records import Entry
+from storage import first_web_link, md_escape, md_url, one_line, to_bibtex
+from storage import Entry
 from tui.clipboard import copied_message, copy_text
 
 TITLE_IN_TOAST = 60

@@ -19,12 +19,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from storage.model.errors import PapershelfError
-from storage.formats.export import FORMATS, export
-from storage.library import Library
-from storage.model.records import Entry
-from storage.files.outputs import write_new_file
-from storage.model.text import clean_line
+from storage import PapershelfError
+from storage import FORMATS, export
+from storage import Library
+from storage import Entry
+from storage import write_new_file
+from storage import clean_line
 from tui.clipboard import copied_message, copy_text
 
 if TYPE_CHECKING:

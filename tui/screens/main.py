@@ -15,10 +15,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
-from storage.model.errors import PapershelfError
-from storage.library import Counts, Library
-from storage.model.records import Entry
-from storage.model.text import clean_block
+from storage import PapershelfError
+from storage import Counts, Library
+from storage import Entry
+from storage import clean_block
 from tui import triage
 from tui.keys import MAIN_BINDINGS
 from tui.watch import LibraryWatcher

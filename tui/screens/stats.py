@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from storage import library as library_module
-from storage.library import Library
-from storage.tools.stats import Stats, compute
+from storage import Library
+from storage import Stats, compute
 from tui.commands import stats_table
 
 DAYS = 28

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
-from storage.model.records import normalise_tags
+from storage import normalise_tags
 from tui.widgets.burst_keys import KeysFollowTheFocus
 
 

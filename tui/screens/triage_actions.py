@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
-from storage.model.errors import PapershelfError
-from storage.library import Library
-from storage.model.records import Entry
-from storage.search.sorting import DEFAULT_SORT, next_sort
+from storage import PapershelfError
+from storage import Library
+from storage import Entry
+from storage import DEFAULT_SORT, next_sort
 from tui import triage
 from tui.triage import BULK_CONFIRM_OVER, BulkChange
 

@@ -15,8 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
-from storage.model.errors import PapershelfError
-from storage.library import ImportResult, Library
+from storage import PapershelfError
+from storage import ImportResult, Library
 from tui.clipboard import read_clipboard
 from tui.widgets.key_bar import KeyBar
 
@@ -114,7 +114,7 @@ class WelcomeScreen(Screen):
     @work(thread=True, exclusive=True, group="import")
     def _open_demo(self) -> None:
         """Made-up papers in a temporary library (the reader's own is not touched)."""
-        from storage.tools.demo import generate
+        from storage import generate
 
         folder = tempfile.TemporaryDirectory(prefix="papershelf-demo-")
         try:

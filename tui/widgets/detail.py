@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from storage.model.records import Entry
+from storage import Entry
 
 from .component_style import foreground
 from .paper_list import STAR_MARK, UNREAD_MARK

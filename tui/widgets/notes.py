@@ -8,8 +8,8 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import TextArea
 
-from storage.model.errors import PapershelfError
-from storage.model.records import Entry
+from storage import PapershelfError
+from storage import Entry
 
 from .burst_keys import KeysFollowTheFocus
 from .notes_preview import PLACEHOLDER

@@ -11,7 +11,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from storage.model.records import Entry
+from storage import Entry
 
 PLACEHOLDER = "Notes: press n to write, esc to go back. Saved as you type."
 

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from storage.model.records import Entry
+from storage import Entry
 
 from .component_style import foreground
 
