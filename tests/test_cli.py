@@ -163,7 +163,7 @@ def test_stats_reports_progress_and_tags(tmp_path):
 
 
 def test_plain_start_skips_the_parser_only_when_nothing_else_is_asked():
-    from tui.cli import _plain_tui_library
+    from tui.cli.program import _plain_tui_library
 
     assert _plain_tui_library([]) == ""
     assert _plain_tui_library(["--library", "lib"]) == "lib"

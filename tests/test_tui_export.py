@@ -17,7 +17,7 @@ from textual.widgets._toast import Toast
 
 from storage.formats.export import md_escape, to_bibtex
 from storage.formats.detect import load_text
-from tui import clipboard
+from tui.platform import clipboard
 from tui.app import PapershelfApp
 from tui.screens.copy import CopyChooser
 from tui.screens.export import ConfirmOverwrite, ExportScreen

@@ -90,7 +90,7 @@ def test_the_stats_table_and_the_cli_list_use_separators(tmp_path, capsys, monke
     from rich.console import Console
 
     from storage.tools.stats import Stats
-    from tui import commands
+    from tui.cli import commands
 
     stats = Stats(total=10000, read=2500, starred=1200, with_notes=1001,
                   tags=[("rlhf", 1500)], read_per_day=[], listed=[("Mar 11", 4321)])

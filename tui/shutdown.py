@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from tui.editor import EditorError
+from tui.platform.editor import EditorError
 
 EXIT_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
 GRACE_SECONDS = 5.0

@@ -68,7 +68,7 @@ def run_app(directory: str, steady: bool = False) -> None:
     """The real command line (`papershelf --library DIR`), headless."""
     import gc
 
-    from tui import cli
+    from tui.cli import program as cli
 
     # `papershelf` imports the app inside cli.main, with the collector paused; this probe
     # imports it beforehand, to watch it, so it pauses the collector first as main would.

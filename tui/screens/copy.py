@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from storage import first_web_link, md_escape, md_url, one_line, to_bibtex
 from storage import Entry
-from tui.clipboard import copied_message, copy_text
+from tui.platform.clipboard import copied_message, copy_text
 
 TITLE_IN_TOAST = 60
 PREVIEW = 200  # characters of each form shown in the menu (cut to the width there)

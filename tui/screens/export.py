@@ -25,7 +25,7 @@ from storage import Library
 from storage import Entry
 from storage import write_new_file
 from storage import clean_line
-from tui.clipboard import copied_message, copy_text
+from tui.platform.clipboard import copied_message, copy_text
 
 if TYPE_CHECKING:
     from .main import MainScreen

@@ -21,7 +21,7 @@ from storage import Entry
 from storage import clean_block
 from tui import triage
 from tui.keys import MAIN_BINDINGS
-from tui.watch import LibraryWatcher
+from tui.platform.watch import LibraryWatcher
 from tui.widgets.detail import DetailView
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.key_bar import KeyBar
@@ -457,7 +457,7 @@ class MainScreen(TriageActions, Screen):
         self.notes.flush()
         try:
             before = self.library.entry(current.id).shelf.notes
-            from tui.editor import edit_text  # (not needed to start)
+            from tui.platform.editor import edit_text  # (not needed to start)
 
             after = edit_text(self.app, before)
         except PapershelfError as error:

@@ -25,7 +25,7 @@ from tui.triage import BULK_CONFIRM_OVER, BulkChange
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
 
-    from tui.watch import LibraryWatcher
+    from tui.platform.watch import LibraryWatcher
     from tui.widgets.filter_bar import FilterBar
     from tui.widgets.notes import NotesEditor
     from tui.widgets.paper_list import PaperList

@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Static
 
 from storage import PapershelfError
 from storage import ImportResult, Library
-from tui.clipboard import read_clipboard
+from tui.platform.clipboard import read_clipboard
 from tui.widgets.key_bar import KeyBar
 
 POLL_INTERVAL = 2.0

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from storage import PapershelfError
 from storage import printable
-from tui import bytecode, completion
+from tui.cli import bytecode, completion
 
 if TYPE_CHECKING:
     import argparse
@@ -164,7 +164,7 @@ def run_tui(directory: str | None, files: list[str]) -> int:
     library = Library.open(directory, abstracts_later=True)
     try:
         if files:
-            from tui import commands
+            from tui.cli import commands
 
             if commands.import_files(library, files) != 0:
                 return 1
@@ -189,7 +189,7 @@ def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
     if args.command is None:
         return run_tui(args.library, files)
     from storage import Library
-    from tui import commands
+    from tui.cli import commands
 
     if args.command == "completion":
         return completion.print_script(args.shell)
