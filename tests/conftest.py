@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -18,6 +19,39 @@ FIXED_NOW = "2025-03-11T08:00:00+00:00"
 def sample_path() -> Path:
     """The project's own trending page (tests/data/trending-sample.txt, 48 papers)."""
     return SAMPLE_PAGE
+
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch):
+    """Every test: any attempt to reach a non-loopback address is refused and fails the test
+    (the machines have no network, and no test may depend on one)."""
+    attempts: list[str] = []
+    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
+
+    def getaddrinfo(host, *args, **kwargs):
+        if _host(host) not in LOOPBACK:
+            attempts.append(f"resolve {host}")
+            raise socket.gaierror(socket.EAI_NONAME, f"tests may not resolve {host}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    def connect(sock, address):
+        if isinstance(address, tuple) and _host(address[0]) not in LOOPBACK:
+            attempts.append(f"connect {address[0]}")
+            raise ConnectionRefusedError(f"tests may not connect to {address[0]}")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    yield attempts
+    if attempts:
+        pytest.fail(f"the test tried to reach the network: {', '.join(attempts)}")
+
+
+def _host(host) -> str:
+    return host.decode() if isinstance(host, bytes) else str(host)
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
-"""Fixtures for the source clients: a network guard, a local server as every endpoint, a fake clock."""
+"""Fixtures for the source clients (the network guard is in tests/conftest.py): a local server as every endpoint, a fake clock."""
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -10,37 +9,6 @@ import pytest
 from storage.sources.http import Client, Pacer
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "sources"
-LOOPBACK = {"127.0.0.1", "::1", "localhost"}
-
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch):
-    """Any attempt to reach a non-loopback address fails the test (and is refused).
-    To move to tests/conftest.py so that every test gets it."""
-    attempts: list[str] = []
-    real_getaddrinfo, real_connect = socket.getaddrinfo, socket.socket.connect
-
-    def getaddrinfo(host, *args, **kwargs):
-        if _host(host) not in LOOPBACK:
-            attempts.append(f"resolve {host}")
-            raise socket.gaierror(socket.EAI_NONAME, f"tests may not resolve {host}")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    def connect(sock, address):
-        if isinstance(address, tuple) and _host(address[0]) not in LOOPBACK:
-            attempts.append(f"connect {address[0]}")
-            raise ConnectionRefusedError(f"tests may not connect to {address[0]}")
-        return real_connect(sock, address)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    yield attempts
-    if attempts:
-        pytest.fail(f"the test tried to reach the network: {', '.join(attempts)}")
-
-
-def _host(host) -> str:
-    return host.decode() if isinstance(host, bytes) else str(host)
 
 
 @pytest.fixture(autouse=True)
