@@ -18,7 +18,7 @@ _PUBLIC = {
     "storage.files.paths": ("library_dir",),
     "storage.formats.detect": ("load_bytes",),
     "storage.formats.export": ("export", "FORMATS", "first_web_link", "md_escape", "md_url", "one_line", "to_bibtex"),
-    "storage.search.language": ("Match",),
+    "storage.search.matching": ("Match",),
     "storage.search.sorting": ("DEFAULT_SORT", "SORTS", "next_sort", "sort_matches"),
     "storage.tools.stats": ("Stats", "compute", "bar", "sparkline"),
     "storage.tools.demo": ("generate",),

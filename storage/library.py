@@ -184,7 +184,7 @@ class Library:
         self.wait_for_abstracts()  # first: it takes the index lock itself
         with self._index_lock:
             if self._index is None:
-                from storage.search.language import SearchIndex
+                from storage.search.index import SearchIndex
 
                 with gc_paused():
                     self._index = SearchIndex(self._entries.values())

@@ -20,7 +20,8 @@ from storage.model.ids import paper_id
 from storage.formats.detect import load_text
 from storage.library import Library
 from storage.formats.trending_page import parse_page
-from storage.search.language import parse_query, search_entries
+from storage.search.language import parse_query
+from storage.search.matching import search_entries
 from tests.helpers import papers, run_cli, snapshot_dir
 
 # What must never reach a terminal or a file we write: C0 controls other than tab and line

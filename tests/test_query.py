@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from storage.search import index as search_index
 from storage.model.records import Entry, Paper, Shelf
-from storage.search.language import PHRASE, WORD, Match, SearchIndex, parse_query, search_entries
+from storage.search.index import SearchIndex
+from storage.search.language import PHRASE, WORD, parse_query
+from storage.search.matching import Match, search_entries
 from tests.helpers import needs_seed, sample_pairs
 
 # --- the parser -----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 from storage.model.records import Entry, Paper, Shelf
-from storage.search.language import Match
+from storage.search.matching import Match
 from storage.search.sorting import SORTS, next_sort, sort_matches
 
 

@@ -1,6 +1,6 @@
-"""SearchIndex: the filter language of query.py, fast enough to run on every keystroke.
+"""SearchIndex: the filter language (language.py), fast enough to run on every keystroke.
 
-Same answers as `query.search_entries` (a property test holds them equal), but:
+Same answers as `matching.search_entries` (a property test holds them equal), but:
 
 - each entry's folded search key is built once, and kept in step by `update`/`remove`;
 - `is:`/`has:`/`tag:` are sets of entry slots, combined with set algebra;
@@ -23,23 +23,21 @@ from typing import Any, overload
 from rapidfuzz import fuzz, process
 
 from storage.model.records import Entry
-from storage.search.language import (
+from storage.search.language import ParsedQuery, Term, parse_query
+from storage.search.matching import (
     FIELD_SCORE,
+    FUZZY_CUTOFF,
     IN_ABSTRACT,
     IN_NOTES,
     IN_TAGS,
-    FUZZY_CUTOFF,
     TITLE_SCORE,
-    Span,
     Match,
-    ParsedQuery,
     SearchKeys,
-    Term,
+    Span,
     entry_flags,
     entry_tags,
     is_fuzzy,
     merge_spans,
-    parse_query,
     term_score,
     term_span,
     title_term_span,

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from storage.model.records import Entry
-from storage.search.language import Match
+from storage.search.matching import Match
 
 _WORD = re.compile(r"[a-z][a-z0-9-]{2,}")
 _STOP = frozenset(

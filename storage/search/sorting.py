@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the query module pulls in rapidfuzz: not needed for the first screen
-    from storage.search.language import Match
+    from storage.search.matching import Match
 
 SORTS: dict[str, str] = {
     "match": "best match",

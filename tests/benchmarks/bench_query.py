@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 
 from storage.model.records import Entry, Paper, Shelf
-from storage.search.language import SearchIndex
+from storage.search.index import SearchIndex
 
 # Real words placed at Zipf ranks that give roughly their share of ML abstracts (rank 50:
 # ~40% of abstracts, 500: ~5%, 3000: ~1%); the rest of the vocabulary is made-up words.
