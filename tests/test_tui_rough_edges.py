@@ -90,12 +90,13 @@ def test_the_stats_table_and_the_cli_list_use_separators(tmp_path, capsys, monke
     from rich.console import Console
 
     from storage.tools.stats import Stats
-    from tui.cli import commands
+    from tui.cli.library_commands import list_papers
+    from tui.render.tables import stats_table
 
     stats = Stats(total=10000, read=2500, starred=1200, with_notes=1001,
                   tags=[("rlhf", 1500)], read_per_day=[], listed=[("Mar 11", 4321)])
     console = Console(width=120, record=True)
-    console.print(commands.stats_table(stats))
+    console.print(stats_table(stats))
     shown = console.export_text()
     assert "10,000 · 2,500 read · 1,200 starred · 1,001 with notes" in shown
     assert " 1,500" in shown and "4,321 papers" in shown
@@ -103,7 +104,7 @@ def test_the_stats_table_and_the_cli_list_use_separators(tmp_path, capsys, monke
     library = Library.open(tmp_path / "cli")
     library.import_papers(_papers(1001), "made")
     monkeypatch.setenv("COLUMNS", "200")
-    commands.list_papers(library, "", as_json=False)
+    list_papers(library, "", as_json=False)
     assert "1,001 papers · 0 read · 0 starred · showing 1,001" in capsys.readouterr().out
 
 

@@ -164,9 +164,9 @@ def run_tui(directory: str | None, files: list[str]) -> int:
     library = Library.open(directory, abstracts_later=True)
     try:
         if files:
-            from tui.cli import commands
+            from tui.cli.library_commands import import_files
 
-            if commands.import_files(library, files) != 0:
+            if import_files(library, files) != 0:
                 return 1
         from tui.app import PapershelfApp
 
@@ -188,16 +188,24 @@ def _leading_files(args: list[str]) -> list[str]:
 def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
     if args.command is None:
         return run_tui(args.library, files)
-    from storage import Library
-    from tui.cli import commands
-
     if args.command == "completion":
         return completion.print_script(args.shell)
+    from tui.cli import tool_commands
+
     if args.command == "demo":
-        return commands.demo(args.papers)
+        return tool_commands.demo(args.papers)
     if args.command == "doctor":  # must work on a library that cannot be opened
         gc.enable()
-        return commands.doctor(args.library, args.restore)
+        return tool_commands.doctor(args.library, args.restore)
+    return _on_library(args)
+
+
+def _on_library(args: argparse.Namespace) -> int:
+    """The commands that open the library (and close it, whatever happens)."""
+    from storage import Library
+    from tui.cli import library_commands as commands
+    from tui.cli import tool_commands
+
     library = Library.open(args.library)
     gc.enable()
     handler = {
@@ -206,7 +214,7 @@ def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
         "mark": lambda: commands.mark(library, args),
         "export": lambda: commands.export(library, args.format, args.query, args.output, args.force),
         "undo": lambda: commands.undo(library),
-        "stats": lambda: commands.stats(library, args.days),
+        "stats": lambda: tool_commands.stats(library, args.days),
     }[args.command]
     try:
         return handler()

@@ -15,7 +15,7 @@ from textual.widgets import Static
 from storage import library as library_module
 from storage import Library
 from storage import Stats, compute
-from tui.cli.commands import stats_table
+from tui.render.tables import stats_table
 
 DAYS = 28
 

@@ -8,18 +8,11 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from .component_style import foreground
+from tui.render.counts import counts_text
+from tui.widgets.component_style import foreground
 
 NAME = "papershelf"
 NAME_GAP = 2
-
-
-def counts_text(total: int, read: int, starred: int, showing: int | None, extras: Sequence[str] = ()) -> str:
-    """`extras`: what else the reader should see at a glance (selection, sort order)."""
-    parts = [f"{total:,} paper{'s' if total != 1 else ''}", f"{read:,} read", f"{starred:,} starred"]
-    if showing is not None:
-        parts.append(f"showing {showing:,}")
-    return " · ".join([*parts, *extras])
 
 
 class StatusLine(Widget):
