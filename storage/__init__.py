@@ -10,7 +10,8 @@ from importlib import import_module
 from typing import Any
 
 _PUBLIC = {
-    "storage.library": ("Library", "Counts", "ImportResult", "now_iso"),
+    "storage.library": ("Library", "ImportResult", "now_iso"),
+    "storage.changes.entries": ("Counts",),
     "storage.model.records": ("Entry", "Paper", "Shelf", "normalise_tags"),
     "storage.model.errors": ("PapershelfError", "ImportFormatError", "DamagedLibraryError", "UnknownPaperError"),
     "storage.model.text": ("printable", "clean_line", "clean_block"),

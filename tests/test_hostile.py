@@ -239,7 +239,7 @@ def _in_every_format(text: str) -> list[str]:
 def test_every_importer_hands_the_library_papers_already_clean(text):
     """import_file/import_text skip the library's own cleaning pass (cleaned=True): that is
     safe only while every importer's output is exactly what the pass would make of it."""
-    from storage.library import _cleaned
+    from storage.changes.merge import cleaned as _cleaned
 
     for source in _in_every_format(text):
         try:

@@ -65,6 +65,13 @@ def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
     fsync_directory(path.parent)
 
 
+def remove_stray_temp_files(folder: Path) -> None:
+    """Temp files left in `folder` by a writer killed before its rename (the caller holds the
+    library lock: none is live)."""
+    for stray in folder.glob(".*.json.*.tmp"):
+        stray.unlink(missing_ok=True)
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause the garbage collector: it rescans the whole heap again and again while a large

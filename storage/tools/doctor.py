@@ -26,7 +26,7 @@ from storage.files import backups
 from storage.files import paths
 from storage.model.errors import LibraryWriteError, PapershelfError
 from storage.model.ids import doc_id, paper_id
-from storage.library import ABSTRACTS, META, PAPERS, SCHEMA_VERSION, SETTINGS, SHELVES
+from storage.files.schema import ABSTRACTS, META, PAPERS, SCHEMA_VERSION, SETTINGS, SHELVES
 from storage.files.locking import LibraryLock
 from storage.model.records import Shelf
 from storage.files.journal import discard, replay_onto

@@ -1,0 +1,142 @@
+"""The library in memory: its entries by paper id in page order, and the search index over
+them, built on first use and kept in step with every change applied here.
+
+Safe across threads: the filter searches from a worker and the abstracts merge in from a loader.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+from storage.files.tinystore import gc_paused
+from storage.model.errors import UnknownPaperError
+from storage.model.ids import doc_id
+from storage.model.records import BLANK_SHELF, Entry, Paper, Shelf, make_entry
+
+
+class Counts(NamedTuple):  # (NamedTuple, not dataclass: made at startup, 5x faster to define)
+    total: int
+    read: int
+    starred: int
+
+
+class Entries:
+    def __init__(self) -> None:
+        self.by_id: dict[str, Entry] = {}  # read it; only the methods below change it
+        self._index = None
+        self._similar = None
+        self._lock = threading.RLock()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def entry(self, pid: str) -> Entry:
+        try:
+            return self.by_id[pid]
+        except KeyError:
+            raise UnknownPaperError(pid) from None
+
+    def resolve(self, pid_or_prefix: str) -> str:
+        """A full paper id from an id or an unambiguous prefix of one (at least 4 characters)."""
+        key = pid_or_prefix.strip().lower()
+        if key in self.by_id:
+            return key
+        found = [pid for pid in self.by_id if len(key) >= 4 and pid.startswith(key)]
+        if len(found) == 1:
+            return found[0]
+        detail = "prefix matches several papers" if found else "no paper with this id in the library"
+        raise UnknownPaperError(pid_or_prefix, detail)
+
+    def counts(self) -> Counts:
+        shelves = [e.shelf for e in self.by_id.values()]
+        return Counts(len(shelves), sum(s.read for s in shelves), sum(s.starred for s in shelves))
+
+    def all_tags(self) -> list[str]:
+        return sorted({tag for e in self.by_id.values() for tag in e.shelf.tags})
+
+    # -- the indexes -----------------------------------------------------------------------
+
+    def index(self):
+        """The search index (storage.search.index.SearchIndex), built on first use."""
+        with self._lock:
+            if self._index is None:
+                from storage.search.index import SearchIndex
+
+                with gc_paused():
+                    self._index = SearchIndex(self.by_id.values())
+                gc.freeze()  # it lives as long as the library: later collections skip it
+            return self._index
+
+    def search(self, text: str) -> list:
+        index = self.index()
+        with gc_paused():  # a broad filter makes 100,000 results: collections would halve the speed
+            return index.search(text)
+
+    def search_lazily(self, text: str) -> Sequence:
+        index = self.index()
+        with gc_paused():
+            return index.search_lazily(text)
+
+    def similar(self, pid: str, limit: int) -> list:
+        """Papers most like `pid` by abstract text, best first, as Matches of the current entries."""
+        from storage.search.similar import SimilarityIndex
+
+        papers = tuple(e.paper for e in self.by_id.values())
+        if self._similar is None or self._similar[0] != papers:
+            self._similar = (papers, SimilarityIndex(list(self.by_id.values())))
+        fresh = [m for m in self._similar[1].similar(pid, limit) if m.entry.id in self.by_id]
+        return [m._replace(entry=self.by_id[m.entry.id]) for m in fresh]
+
+    # -- changing ----------------------------------------------------------------------------
+
+    def load(self, papers: Iterable[Paper]) -> None:
+        """Replace every entry by `papers` (in page order); known papers keep their shelves."""
+        old = self.by_id
+        with self._lock:
+            self.by_id = {p.id: make_entry(p, old[p.id].shelf if p.id in old else BLANK_SHELF) for p in papers}
+            self._index = None
+
+    def fill_abstracts(self, texts: Mapping[str, str]) -> None:
+        """Give each paper its abstract from `texts` (doc key -> abstract)."""
+        with self._lock:
+            self.by_id = {
+                pid: make_entry(e.paper.with_abstract(texts[key]), e.shelf) if (key := str(doc_id(pid))) in texts else e
+                for pid, e in self.by_id.items()
+            }
+            self._index = None
+
+    def set_shelves(self, shelves: Mapping[str, Shelf]) -> None:
+        """The papers among `shelves` get their new shelf (only those that differ: the index stays warm)."""
+        with self._lock:
+            for pid in shelves.keys() & self.by_id.keys():
+                shelf, old = shelves[pid], self.by_id[pid].shelf
+                if old is not shelf and old != shelf:
+                    self._put(make_entry(self.by_id[pid].paper, shelf))
+
+    def put_papers(self, papers: Iterable[Paper]) -> None:
+        """New papers go last (they come numbered after the last); known ones keep their shelf."""
+        with self._lock:
+            for paper in papers:
+                known = self.by_id.get(paper.id)
+                self._put(make_entry(paper, known.shelf if known else BLANK_SHELF))
+
+    def remove(self, pids: Iterable[str]) -> None:
+        with self._lock:
+            for pid in pids:
+                del self.by_id[pid]
+                if self._index is not None:
+                    self._index.remove(pid)
+
+    def restore(self, papers: Iterable[Paper]) -> None:
+        """Papers back in their place (by position), with blank shelves."""
+        with self._lock:
+            merged = {**self.by_id, **{p.id: Entry(p) for p in papers}}
+            self.by_id = dict(sorted(merged.items(), key=lambda kv: kv[1].paper.position))
+            self._index = None
+
+    def _put(self, entry: Entry) -> None:
+        self.by_id[entry.id] = entry
+        if self._index is not None:
+            self._index.update(entry)

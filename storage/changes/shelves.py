@@ -1,0 +1,95 @@
+"""Shelf changes: what marking read, starring, tagging and notes do to a paper's shelf.
+
+Each function returns a ShelfChange: the new shelf as a function of the old one, and the label
+the undo history shows. Pure: the time of a change is handed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from typing import NamedTuple
+
+from storage.model.records import Shelf, normalise_tags
+from storage.model.text import clean_block, clean_line
+
+
+class ShelfChange(NamedTuple):
+    apply: Callable[[Shelf], Shelf]
+    label: str  # what undo says it undid
+    merge_key: str = ""  # consecutive steps with the same key are one undo step (typing a note)
+
+
+def clean_tags(tags: Iterable[str] | str) -> tuple[str, ...]:
+    """Tags from a user or a script: outside text (no escapes or controls), then normalised."""
+    items = [tags] if isinstance(tags, str) else list(tags)
+    return normalise_tags([clean_line(str(tag)) for tag in items])
+
+
+def annotate(
+    stamp: str,
+    *,
+    read: bool | None = None,
+    starred: bool | None = None,
+    add_tags: Iterable[str] = (),
+    remove_tags: Iterable[str] = (),
+    notes: str | None = None,
+) -> ShelfChange:
+    """Several changes at once (None and () leave a field as it is); `stamp`: when, if marked read."""
+    extra, gone = clean_tags(add_tags), set(clean_tags(remove_tags))
+    text = None if notes is None else clean_block(notes)
+
+    def change(s: Shelf) -> Shelf:
+        if read is not None and read != s.read:
+            s = replace(s, read=read, read_at=stamp if read else "")
+        if starred is not None:
+            s = replace(s, starred=starred)
+        tags = tuple(t for t in normalise_tags([*s.tags, *extra]) if t not in gone)
+        return replace(s, tags=tags, notes=s.notes if text is None else text)
+
+    return ShelfChange(change, describe(read, starred, extra, gone, text))
+
+
+def set_read(read: bool, stamp: str) -> ShelfChange:
+    return ShelfChange(lambda s: replace(s, read=read, read_at=stamp if read else ""), "marked read" if read else "marked unread")
+
+
+def set_starred(starred: bool) -> ShelfChange:
+    return ShelfChange(lambda s: replace(s, starred=starred), "starred" if starred else "unstarred")
+
+
+def set_tags(tags: Iterable[str] | str) -> ShelfChange:
+    new = clean_tags(tags)
+    return ShelfChange(lambda s: replace(s, tags=new), "tags set")
+
+
+def add_tags(tags: Iterable[str] | str) -> ShelfChange:
+    extra = clean_tags(tags)
+    return ShelfChange(lambda s: replace(s, tags=normalise_tags([*s.tags, *extra])), "tagged")
+
+
+def remove_tags(tags: Iterable[str] | str) -> ShelfChange:
+    gone = set(clean_tags(tags))
+    return ShelfChange(lambda s: replace(s, tags=tuple(t for t in s.tags if t not in gone)), "untagged")
+
+
+def set_notes(pid: str, notes: str) -> ShelfChange:
+    text = clean_block(notes)
+    return ShelfChange(lambda s: replace(s, notes=text), "note edited", merge_key=f"notes:{pid}")
+
+
+def changed(before: Mapping[str, Shelf], change: ShelfChange) -> dict[str, Shelf]:
+    """The new shelves of the papers `change` changes (paper id -> shelf), in the order given."""
+    after = {pid: change.apply(shelf) for pid, shelf in before.items()}
+    return {pid: shelf for pid, shelf in after.items() if shelf != before[pid]}
+
+
+def describe(read: bool | None, starred: bool | None, added: Iterable[str], removed: Iterable[str], notes: str | None) -> str:
+    parts = [
+        {True: "marked read", False: "marked unread", None: ""}[read],
+        {True: "starred", False: "unstarred", None: ""}[starred],
+        f"tagged {', '.join(added)}" if added else "",
+        f"untagged {', '.join(sorted(removed))}" if removed else "",
+        "note set" if notes is not None else "",
+    ]
+    return ", ".join(p for p in parts if p) or "no change"

@@ -1,0 +1,94 @@
+"""The annotations store: every paper's shelf (read, starred, tags, notes) and the settings.
+
+Small and written on every keystroke that changes something, so a write is one line appended
+to the journal (see journal.py), never a rewrite. The shelves of papers no longer in the
+catalogue are kept: an annotation comes back if its paper is imported again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from storage.files import backups, paths
+from storage.files.journal import JournaledStorage, fold
+from storage.files.schema import META, MALFORMED, SETTINGS, SHELVES, check_schema, meta_table
+from storage.model.errors import DamagedLibraryError
+from storage.model.ids import doc_id
+from storage.model.records import BLANK_SHELF, Shelf
+
+
+class Annotations:
+    """The annotations file of the library in `directory`; the caller holds the library lock."""
+
+    def __init__(self, directory: Path, backup_hint: Callable[[], Path | None]) -> None:
+        self.directory = directory
+        self.storage = JournaledStorage(directory / paths.ANNOTATIONS, backup_hint=backup_hint)
+        self.settings: dict[str, Any] = {}  # as last read or written
+        self._annotated: set[str] = set()  # papers with a shelf on disk
+
+    def changed_on_disk(self) -> bool:
+        return self.storage.changed_on_disk()
+
+    def load(self) -> dict[str, Shelf]:
+        """The shelves on disk by paper id, and a blank shelf for each paper that had one at
+        the last load and has none now; the settings are kept in `settings`."""
+        storage = self.storage
+        data = storage.read() or {}
+        check_schema(data, storage)
+        shelves: dict[str, Shelf] = {}
+        for key, doc in data.get(SHELVES, {}).items():
+            try:
+                shelves[str(doc["id"])] = Shelf.from_doc(doc)
+            except MALFORMED:
+                raise DamagedLibraryError(storage.path, f"annotation record {key} is malformed", storage.backup_hint) from None
+        settings = data.get(SETTINGS, {}).get("1", {})
+        if not isinstance(settings, dict):
+            raise DamagedLibraryError(storage.path, "the settings record is malformed", storage.backup_hint)
+        self.settings = dict(settings)
+        gone = dict.fromkeys(self._annotated - shelves.keys(), BLANK_SHELF)
+        self._annotated = set(shelves)
+        return {**gone, **shelves}
+
+    def write_shelves(self, shelves: dict[str, Shelf], stamp: str) -> dict[str, Shelf]:
+        """Write `shelves` (paper id -> shelf) stamped as updated at `stamp`, after the day's
+        first backup if none was taken yet; returns them as written."""
+        if not backups.backed_up_today(self.directory):
+            self.backup("daily")
+        stamped = {pid: replace(s, updated=stamp) for pid, s in shelves.items()}
+        self._append(SHELVES, {doc_id(pid): s.to_doc(pid) for pid, s in stamped.items()})
+        self._annotated.update(stamped)
+        return stamped
+
+    def remove_shelves(self, pids: Iterable[str]) -> None:
+        pids = list(pids)
+        self._append(SHELVES, {}, [doc_id(pid) for pid in pids])
+        self._annotated.difference_update(pids)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        settings = {**self.settings, key: value}
+        self._append(SETTINGS, {1: settings})
+        self.settings = settings
+
+    def backup(self, reason: str) -> None:
+        """A copy of the annotations as they stand into the backups folder (none if empty)."""
+        data = self.storage.read()
+        if data:
+            backups.make_backup(self.storage.path, reason, orjson.dumps(data))
+
+    def _append(self, table: str, docs: dict[int, dict], remove: Iterable[int] = ()) -> None:
+        """The one write: upserts and removals of one table as a single journal line."""
+        if META not in (self.storage.read() or {}):
+            self.storage.append(META, meta_table())
+        self.storage.append(table, {str(k): doc for k, doc in docs.items()}, [str(k) for k in remove])
+
+    def compact(self) -> None:
+        """Fold the journal into annotations.json."""
+        fold(self.storage.path)
+
+    def close(self) -> None:
+        self.storage.close()

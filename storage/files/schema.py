@@ -1,0 +1,71 @@
+"""What the library files hold: the schema version, the table names, the version check, the
+record-by-record read that reports a malformed record, and the upgrades of older files.
+
+Schema 2 moved the abstracts out of the catalogue into abstracts.json (schema 1 kept them inline).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from storage.files.tinystore import AtomicJSONStorage
+from storage.model.errors import DamagedLibraryError, PapershelfError
+
+SCHEMA_VERSION = 2  # 2: abstracts moved from the catalogue into abstracts.json
+PAPERS, SHELVES, SETTINGS, META = "papers", "shelves", "settings", "meta"
+ABSTRACTS = "abstracts"
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError)  # what a record of the wrong shape raises
+
+
+def meta_table() -> dict[str, dict[str, int]]:
+    """The meta table every file is written with: this papershelf's schema version."""
+    return {"1": {"schema": SCHEMA_VERSION}}
+
+
+def check_schema(data: dict, storage: AtomicJSONStorage) -> int:
+    """The schema version `data` (read from `storage`) was written with; refuses a newer one
+    (the file is left untouched) and a meta record without a valid version (damaged)."""
+    meta = data.get(META, {}).get("1", {})
+    version = meta.get("schema", SCHEMA_VERSION) if isinstance(meta, dict) else None
+    if type(version) is not int:
+        raise DamagedLibraryError(storage.path, "the meta record holds no valid schema version", storage.backup_hint)
+    if version > SCHEMA_VERSION:
+        raise PapershelfError(
+            f"{storage.path}: written by a newer papershelf (schema {version}, this one reads up to "
+            f"{SCHEMA_VERSION}); upgrade papershelf. The file was left untouched"
+        )
+    return version
+
+
+def read_converted(storage: AtomicJSONStorage, table: str, convert: Callable[[str, Any], Any]) -> dict:
+    """A file's tables, `table`'s records converted as they are read (see RecordLinesStorage).
+    A record that does not convert is reported, unless the file is a newer papershelf's:
+    that is said first."""
+    try:
+        return storage.read_converted({table: convert}) or {}
+    except (DamagedLibraryError, *MALFORMED) as error:
+        data = storage.read() or {}
+        check_schema(data, storage)
+        if isinstance(error, DamagedLibraryError):
+            raise
+        key = next((k for k, row in data[table].items() if not _converts(convert, k, row)), "?")
+        raise DamagedLibraryError(storage.path, f"{table[:-1]} record {key} is malformed", storage.backup_hint) from None
+
+
+def _converts(convert: Callable[[str, Any], Any], key: str, row: Any) -> bool:
+    try:
+        convert(key, row)
+    except MALFORMED:
+        return False
+    return True
+
+
+def catalogue_upgrade(version: int, data: dict) -> dict[str, dict]:
+    """The paper records to write again (abstracts go to abstracts.json, the rest to the
+    catalogue) to bring a catalogue of schema `version` up to SCHEMA_VERSION; {} if none.
+    Schema 1 kept abstracts inside the catalogue: its records that still hold one."""
+    if version >= 2:
+        return {}
+    papers = data.get(PAPERS, {})
+    return {key: doc for key, doc in papers.items() if isinstance(doc, dict) and "abstract" in doc}
