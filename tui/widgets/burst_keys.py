@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from textual import events
 
+from tui.textual_private import forward_key
+
 
 class KeysFollowTheFocus:
     """For a text widget: its keys that leave it (enter, escape) act in its own turn, before
@@ -20,13 +22,13 @@ class KeysFollowTheFocus:
 
     LEAVING_KEYS: dict[str, str] = {}  # key -> action of the screen
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         focused = self.app.focused  # type: ignore[attr-defined]  (has_focus lags: set by the Blur event)
         if focused is not self:
             event.prevent_default()  # not typed here
             if focused is not None:  # a fresh event, marked forwarded as the app's own routing does
                 event.stop()
-                focused._forward_event(events.Key(event.key, event.character))
+                forward_key(focused, event)
             return
         action = self.LEAVING_KEYS.get(event.key)
         if action is not None:

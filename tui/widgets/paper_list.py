@@ -21,8 +21,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from storage import Entry
-
-from .component_style import foreground
+from tui.textual_private import forward_key, key_bindings, set_row_count
+from tui.widgets.component_style import foreground
 
 if TYPE_CHECKING:
     from textual.binding import BindingType
@@ -208,7 +208,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         self._base_style: Style | None = None
         self._row_style_cache: dict[bool, RowStyles] = {}
         self.selected: set[str] = set()
-        self.in_key_turn = False  # running a key's binding in the list's own turn (_on_key)
+        self.in_key_turn = False  # running a key's binding in the list's own turn (on_key)
         self.empty_message = empty_message
 
     # --- contents -------------------------------------------------------------------------
@@ -235,9 +235,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
     def _set_row_count(self, count: int) -> None:
         """A new number of rows only moves the scrollbar: unlike assigning `virtual_size`, this
         does not lay out (and so repaint) the whole screen, unless the scrollbar appears or goes."""
-        size = Size(self.size.width, count)
-        self.set_reactive(PaperList.virtual_size, size)
-        self._scroll_update(size)
+        set_row_count(self, Size(self.size.width, count))
 
     def update_entries(self, entries: Iterable[Entry]) -> None:
         """Swap in newer versions of listed papers (after a toggle), keeping rows in place."""
@@ -351,7 +349,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # --- events ---------------------------------------------------------------------------
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         """A key sent here acts in the list's own turn, in the order typed: the screen's binding
         for it runs now. Left to bubble, it would be looked up in the app's queue, behind keys
         typed later ("jsn…": n moves the focus to the notes, and the s looked up after it would
@@ -363,9 +361,9 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             if target is not None:
                 event.stop()
                 event.prevent_default()
-                target._forward_event(events.Key(event.key, event.character))
+                forward_key(target, event)
             return
-        for binding in self.screen._bindings.key_to_bindings.get(event.key, ()):
+        for binding in key_bindings(self.screen, event.key):
             event.stop()
             event.prevent_default()
             self.in_key_turn = True
