@@ -16,6 +16,15 @@ stops it with `queue.put(None); join()`. When the terminal is closed (a pty hang
 swallows the errors of a terminal that is gone (so the writer thread lives on and drains the
 queue) and reports the loss once; its SIGCONT handler only resumes what its SIGTSTP handler
 suspended; and `close()` waits a bounded time for the writer.
+
+Textual internals used here (pinned by tests/tui/test_textual_compat.py; every other private
+Textual thing papershelf uses is in tui/textual_private.py):
+- `LinuxDriver._file`: the output file; the writer thread is made with it in
+  `start_application_mode`, so replacing it in `__init__` routes all output through ours.
+- `LinuxDriver._sigtstp_application`, `._sigcont_application`, `._auto_restart`: the
+  suspend/resume handlers and whether a SIGTSTP really suspended the app.
+- `LinuxDriver._writer_thread` and `WriterThread._queue` (30 items, `None` stops it): `close()`.
+- `LinuxDriver._app`, `.attrs_before` (the terminal's modes before the app), `.fileno`.
 """
 
 from __future__ import annotations
