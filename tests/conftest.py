@@ -11,6 +11,7 @@ import pytest
 
 from storage.model.records import Entry, Paper, Shelf
 from tests.helpers import NO_SEED, SAMPLE_PAGE, SEED
+from tests.tui.pilot import tui  # noqa: F401  (the app under Pilot: tests/tui/pilot.py)
 
 FIXED_NOW = "2025-03-11T08:00:00+00:00"
 

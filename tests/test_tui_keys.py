@@ -10,7 +10,7 @@ import pytest
 
 from storage.library import Library
 from tui.app import PapershelfApp
-from tui.keys import MAIN_BINDINGS, help_text, key_labels
+from tui.actions import ACTIONS
 from tui.screens.help import HelpScreen, help_lines
 from tui.screens.links import LinkChooser
 from tui.screens.main import MainScreen
@@ -272,8 +272,8 @@ async def test_question_mark_shows_every_key(sample_library):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         shown = help_lines(app.screen)
-        for binding in MAIN_BINDINGS:
-            assert f"{key_labels(binding)}  {help_text(binding)}" in shown
+        for action in ACTIONS:
+            assert f"{action.key_labels()}  {action.help}" in shown
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
 
@@ -282,13 +282,13 @@ async def test_every_action_is_in_the_command_palette(sample_library):
     app = PapershelfApp(sample_library)
     async with app.run_test(size=SIZE):
         commands = {command.title: command.help for command in app.get_system_commands(app.screen)}
-        for binding in MAIN_BINDINGS:
-            if binding.action == "quit":
+        for action in ACTIONS:
+            if action.action == "quit":
                 assert "q" in commands["Save and quit"]
-            elif binding.action == "submit_filter":  # only while the filter has the focus
-                assert help_text(binding) not in commands
+            elif action.action == "submit_filter":  # only while the filter has the focus
+                assert action.help not in commands
             else:
-                assert commands[help_text(binding)] == f"keys: {key_labels(binding)}"
+                assert commands[action.help] == f"keys: {action.key_labels()}"
 
 
 async def test_typing_keys_leave_the_footer_while_typing_but_not_the_palette(sample_library):

@@ -9,7 +9,7 @@ from textual import events
 from textual.app import App, ComposeResult
 
 from storage.model.records import Entry
-from tui.keys import MAIN_BINDINGS
+from tui.actions import MAIN_BINDINGS
 from tui.widgets.paper_list import STAR_MARK, UNREAD_MARK, PaperList
 
 

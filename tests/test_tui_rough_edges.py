@@ -72,7 +72,7 @@ async def test_the_first_frame_shows_the_highlighted_papers_title_and_status(lib
 
 def test_counts_shown_to_the_reader_have_thousands_separators():
     from storage.library import ImportResult
-    from tui import triage
+    from tui import session as triage
     from tui.screens import export
     from tui.widgets.status import counts_text
 

@@ -18,8 +18,8 @@ from tui.screens.main import MainScreen
 from tui.screens.save_filter import SaveFilterScreen
 from tui.screens.stats import StatsScreen
 from tui.screens.tags import TagsScreen
-from tui.screens.triage_actions import SavedFilterCommands
-from tui.triage import SAVED_FILTERS_SETTING, SORT_SETTING
+from tui.screens.palette import SavedFilterCommands
+from tui.session import SAVED_FILTERS_SETTING, SORT_SETTING
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.notes import NotesEditor
 
@@ -34,6 +34,12 @@ def main_screen(app: PapershelfApp) -> MainScreen:
 
 def listed_ids(app: PapershelfApp) -> list[str]:
     return [e.id for e in main_screen(app).papers.entries]
+
+
+def selected_ids(app: PapershelfApp) -> list[str]:
+    """The selection, listed papers first (what a bulk change applies to)."""
+    screen = main_screen(app)
+    return screen.session.selected_ids(screen.papers.entries)
 
 
 def counts_line(app: PapershelfApp) -> str:
@@ -166,11 +172,11 @@ async def test_v_selects_and_moves_down_and_the_counts_show_the_selection(sample
         ids = listed_ids(app)
         await pilot.press("v", "v", "v")
         screen = main_screen(app)
-        assert screen.selected_ids() == ids[:3]
+        assert selected_ids(app) == ids[:3]
         assert screen.papers.cursor == 3
         assert "· 3 selected" in counts_line(app)
         await pilot.press("k", "v")  # toggles the third one off again
-        assert screen.selected_ids() == ids[:2]
+        assert selected_ids(app) == ids[:2]
 
 
 async def test_bulk_read_of_a_small_selection_is_one_undo_step(sample_library):
@@ -222,7 +228,7 @@ async def test_cancelling_a_bulk_change_changes_nothing(sample_library, no):
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert [e.shelf for e in Library.open(sample_library.directory).entries()] == [e.shelf for e in before]
-        assert len(main_screen(app).selected_ids()) == 48  # the selection is still there
+        assert len(selected_ids(app)) == 48  # the selection is still there
 
 
 async def test_t_with_a_selection_adds_tags_to_every_selected_paper(sample_library):
@@ -250,9 +256,9 @@ async def test_escape_clears_the_selection_before_the_filter(sample_library):
         await settle(app, pilot)
         shown = listed_ids(app)
         await pilot.press("V")
-        assert main_screen(app).selected_ids() == shown
+        assert selected_ids(app) == shown
         await pilot.press("escape")
-        assert main_screen(app).selected_ids() == []
+        assert selected_ids(app) == []
         assert main_screen(app).filter_bar.value == "critique"
         await pilot.press("escape")
         assert main_screen(app).filter_bar.value == ""
@@ -262,9 +268,9 @@ async def test_capital_v_again_unselects_the_listed_papers(sample_library):
     app = open_app(sample_library)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("V")
-        assert len(main_screen(app).selected_ids()) == 48
+        assert len(selected_ids(app)) == 48
         await pilot.press("V")
-        assert main_screen(app).selected_ids() == []
+        assert selected_ids(app) == []
         assert "selected" not in counts_line(app)
 
 
@@ -276,7 +282,7 @@ async def test_selected_ids_keeps_papers_hidden_by_the_filter(sample_library):
         await settle(app, pilot)
         await pilot.press("v")
         shown = listed_ids(app)[0]
-        assert main_screen(app).selected_ids() == [shown, first]  # listed first, then the rest
+        assert selected_ids(app) == [shown, first]  # listed first, then the rest
 
 
 # --- triage: read and move on ----------------------------------------------------------------

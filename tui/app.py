@@ -6,7 +6,6 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import partial
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -14,7 +13,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from storage import Library
-from tui.keys import MAIN_BINDINGS, help_text, key_labels
 from tui.screens.main import MainScreen
 from tui.widgets.burst_keys import esc_then_key
 from tui.shutdown import EditorInterrupted, ExitWatchdog, QuitSignals, hold_library_writes
@@ -98,7 +96,9 @@ class PapershelfApp(App[None]):
         from tui.screens.welcome import WelcomeScreen
 
         if isinstance(screen, MainScreen):
-            yield from _binding_commands(screen)
+            from tui.screens.palette import action_commands
+
+            yield from action_commands(screen.available, screen.run_action)
         elif isinstance(screen, WelcomeScreen):
             yield SystemCommand("Paste from clipboard", "Import the page on the clipboard", screen.action_import_clipboard)
         yield SystemCommand("Save and quit", "keys: q, ctrl+q", self.action_quit)
@@ -175,18 +175,6 @@ class PapershelfApp(App[None]):
         hold_library_writes(self.library)
         if (restore := getattr(self._driver, "restore_terminal_at_once", None)) is not None:
             restore()
-
-
-def _binding_commands(screen: MainScreen) -> Iterable[SystemCommand]:
-    """Every action of the binding table, named as in the footer, with its keys."""
-    for binding in MAIN_BINDINGS:
-        if binding.action == "quit" or not screen.available(binding.action):
-            continue
-        yield SystemCommand(
-            help_text(binding),
-            f"keys: {key_labels(binding)}",
-            partial(screen.run_action, binding.action),
-        )
 
 
 def run_app(library: Library) -> None:

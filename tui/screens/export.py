@@ -4,12 +4,11 @@ asking, never inside the library) or the clipboard. The work runs off the UI thr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -26,9 +25,6 @@ from storage import Entry
 from storage import write_new_file
 from storage import clean_line
 from tui.platform.clipboard import copied_message, copy_text
-
-if TYPE_CHECKING:
-    from .main import MainScreen
 
 FORMAT_NAMES = {"md": "Markdown", "bib": "BibTeX", "csv": "CSV", "json": "JSON"}
 EXTENSIONS = {fmt: f".{fmt}" for fmt in FORMATS}
@@ -50,22 +46,11 @@ def papers(count: int) -> str:
     return f"{count:,} paper" + ("" if count == 1 else "s")
 
 
-def selected_ids(main: MainScreen) -> frozenset[str]:
-    """The main screen's selection (bulk actions), if it has one."""
-    getter = getattr(main, "selected_ids", None)
-    if callable(getter):
-        return frozenset(getter())
-    return frozenset(getattr(getattr(main, "papers", None), "selected", None) or ())
-
-
-def export_scopes(main: MainScreen) -> list[ExportScope]:
-    """The scopes the main screen offers now, the likeliest first (the dialog's default): the
-    selection and the filter only when there are."""
-    library = main.library
+def export_scopes(library: Library, query: str, shown: Sequence[str], chosen: Set[str]) -> list[ExportScope]:
+    """The scopes to offer, the likeliest first (the dialog's default): the selection (`chosen`)
+    and the filter (`query`, listing `shown`) only when there are."""
     counts = library.counts()
-    query = clean_line(main.filter_bar.value)
-    shown = [entry.id for entry in main.papers.entries]
-    chosen = selected_ids(main)
+    query = clean_line(query)
     order = () if query else shown  # the list's sort order, when it lists everything
     scopes = []
     if chosen:
@@ -156,7 +141,7 @@ class ConfirmOverwrite(ModalScreen[bool]):
 
 
 class ExportScreen(ModalScreen[None]):
-    """Export a reading list. `ExportScreen.of(main_screen)` offers the main screen's scopes."""
+    """Export a reading list: `ExportScreen(library, export_scopes(...))`."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export-cancel")]
 
@@ -181,10 +166,6 @@ class ExportScreen(ModalScreen[None]):
         super().__init__()
         self.library = library
         self.scopes = tuple(scopes)
-
-    @classmethod
-    def of(cls, main: MainScreen) -> ExportScreen:
-        return cls(main.library, export_scopes(main))
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="export-dialog"):

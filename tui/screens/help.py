@@ -1,4 +1,4 @@
-"""The help screen: every key of the main screen's binding table, and the filter language."""
+"""The help screen: every key of the main screen's action table (tui/actions.py), and the filter language."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from textual.containers import Grid, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.keys import help_text, key_labels
+from tui.actions import ACTIONS, Action
 
 FILTER_HELP = (
     ("words", "fuzzy match on title, tags, notes and abstract; best first"),
@@ -44,9 +44,9 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen Grid.help-group { grid-size: 6; column-span: 2; padding-left: 0; height: auto; grid-rows: auto; }
     """
 
-    def __init__(self, bindings: Iterable[Binding]) -> None:
+    def __init__(self, actions: Iterable[Action] = ACTIONS) -> None:
         super().__init__()
-        self._help_bindings = tuple(bindings)
+        self._actions = tuple(actions)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
@@ -54,8 +54,8 @@ class HelpScreen(ModalScreen[None]):
             scroll.border_subtitle = "esc to close"
             yield Static("Keys", classes="help-heading")
             with Grid(id="help-keys"):
-                for group, bindings in groupby(self._help_bindings, key=lambda b: b.group):
-                    yield from _rows(group, list(bindings))
+                for group, actions in groupby(self._actions, key=lambda a: a.group):
+                    yield from _rows(group, list(actions))
                 yield from _row("ctrl+p", "Command palette: every action by name")
             yield Static("Filter", classes="help-heading")
             with Grid(id="help-filter"):
@@ -66,15 +66,15 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-def _rows(group: Binding.Group | None, bindings: list[Binding]) -> ComposeResult:
-    """One row per binding; a group (the saved filters' digits) shares rows, three to a row."""
+def _rows(group: Binding.Group | None, actions: list[Action]) -> ComposeResult:
+    """One row per action; a group (the saved filters' digits) shares rows, three to a row."""
     if group is None:
-        for binding in bindings:
-            yield from _row(key_labels(binding), help_text(binding))
+        for action in actions:
+            yield from _row(action.key_labels(), action.help)
         return
     with Grid(classes="help-group"):
-        for binding in bindings:
-            yield from _row(key_labels(binding), help_text(binding))
+        for action in actions:
+            yield from _row(action.key_labels(), action.help)
 
 
 def _row(key: str, meaning: str) -> ComposeResult:

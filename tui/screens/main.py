@@ -1,35 +1,40 @@
-"""The main screen: filter bar, paper list, detail and notes. It holds the state of a session
-(the library, the newest entries it wrote) and does every action of the binding table."""
+"""The main screen: filter bar, paper list, detail and notes, wired to the triage session
+(tui/session.py, which holds the state and makes the decisions). Its actions are those of the
+action table (tui/actions.py); the dialogs they open are given plain data."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.events import DescendantBlur, DescendantFocus, ScreenResume
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
 from storage import PapershelfError
-from storage import Counts, Library
+from storage import Library
 from storage import Entry
+from storage import DEFAULT_SORT
 from storage import clean_block
-from tui import triage
-from tui.keys import MAIN_BINDINGS
+from tui import actions
 from tui.platform.watch import LibraryWatcher
+from tui.screens.palette import SavedFilterCommands, saved_filter_commands
+from tui.session import BULK_CONFIRM_OVER, BulkChange, TriageSession, bulk_read, bulk_star, bulk_tags
+from tui.session import next_unread, papers, shorten, sort_label
+from tui.textual_private import skip_restyle
 from tui.widgets.detail import DetailView
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.notes_preview import NotesPreview
 from tui.widgets.paper_list import PaperList, PaperRows
 from tui.widgets.status import StatusLine
-
-from .triage_actions import TRIAGE_PAPER_ACTIONS, TRIAGE_TYPING_ACTIONS, SavedFilterCommands, TriageActions
 
 if TYPE_CHECKING:
     import tempfile
@@ -42,44 +47,37 @@ CURSOR_SETTING = "cursor"
 CURSOR_SAVE_DELAY = 1.0
 POLL_INTERVAL = 2.0
 SLOW_FILTER = 0.3  # seconds before the counts line says the filter is still searching
-PAPER_ACTIONS = {"toggle_read", "toggle_star", "edit_tags", "focus_notes", "edit_notes_externally", "open_link", "copy"}
-PAPER_ACTIONS |= TRIAGE_PAPER_ACTIONS
-# Actions bound to printable keys: while the filter or the notes have focus those keys type.
-LETTER_ACTIONS = PAPER_ACTIONS | {"focus_filter", "help", "quit", "export"}
-LETTER_ACTIONS |= TRIAGE_TYPING_ACTIONS
-# The key bar of a narrow terminal keeps these longest (after help and quit), in this order.
-KEY_BAR_PRIORITY = (
-    "toggle_read", "toggle_star", "focus_filter", "edit_tags", "open_link", "focus_notes", "undo", "copy", "export", "back",
-)
+SLOW_LIKE = 0.4  # seconds before "Finding papers like …" is worth a toast
 
 
-class MainScreen(TriageActions, Screen):
-    BINDINGS = list(MAIN_BINDINGS)
+class MainScreen(Screen):
+    BINDINGS = list(actions.MAIN_BINDINGS)
     AUTO_FOCUS = "#papers"
     COMMANDS = {SavedFilterCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (14, "-short"), (28, "-tall")]
 
+    abstracts_pending = reactive(False, init=False)  # the library is still reading them (bound into the detail)
+
     def __init__(self, library: Library, demo_folder: tempfile.TemporaryDirectory | None = None) -> None:
         """`demo_folder`: the library is a throwaway demo in that folder, deleted with the screen."""
         super().__init__()
-        self.library = library
+        self.session = TriageSession(library, demo=demo_folder is not None)
         self._demo_folder = demo_folder
         self._classes_for_size()
-        # Entries this session wrote, newest version: a filter that ran before a toggle
-        # returns the old entry, and must not undo the toggle on screen.
-        self._written: dict[str, Entry] = {}
+        self.set_reactive(MainScreen.abstracts_pending, not library.abstracts_loaded)
         self._cursor_timer: Timer | None = None
         self._saved_cursor: str | None = library.get_setting(CURSOR_SETTING)
         self._watcher = LibraryWatcher(library)
-        self._counts: Counts | None = None
         self._showed_no_paper = True
         self._detail_pending = False
-        self._shown_query = ""
-        self._searching = False  # a filter is taking long (the index is being built, at 100,000 papers)
         self._resumed = False
         self._notes_swap: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()  # set once mounted: the app holds keys back until then
+
+    @property
+    def library(self) -> Library:
+        return self.session.library
 
     def _classes_for_size(self) -> None:
         """The size classes Screen sets on its first resize, set now: setting them then
@@ -92,9 +90,11 @@ class MainScreen(TriageActions, Screen):
     def compose(self) -> ComposeResult:
         # Kept as attributes: they are still needed in on_unmount, after the DOM is gone.
         self.status = StatusLine(id="status")
-        self.filter_bar = FilterBar(self._search, id="filter")
+        self.filter_bar = FilterBar(self.session.rows, id="filter")
         self.papers = PaperList(id="papers", empty_message="No papers match the filter (esc clears it)")
-        self.detail = DetailView(id="detail")
+        self.papers.selected = self.session.selected  # the list draws the session's selection
+        self.detail = DetailView(id="detail", abstracts_pending=self.abstracts_pending)
+        self.detail.data_bind(MainScreen.abstracts_pending)
         self.notes: NotesEditor | NotesPreview = NotesPreview()  # the editor a frame later
         yield self.status
         yield self.filter_bar
@@ -104,7 +104,7 @@ class MainScreen(TriageActions, Screen):
                 yield self.detail
                 with Container(id="notes"):
                     yield self.notes
-        yield KeyBar(priority=KEY_BAR_PRIORITY)
+        yield KeyBar(priority=actions.KEY_BAR_PRIORITY)
 
     @property
     def current(self) -> Entry | None:
@@ -113,7 +113,6 @@ class MainScreen(TriageActions, Screen):
     # --- life cycle -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.detail.abstracts_pending = not self.library.abstracts_loaded
         self.papers.set_entries(self.library.entries())
         if self._saved_cursor:
             self.papers.move_to_paper(self._saved_cursor)
@@ -121,7 +120,8 @@ class MainScreen(TriageActions, Screen):
         self._show_current()
         self.set_focus(self.papers)
         self._show_counts()
-        self.restore_sort()
+        if self.session.sort_order() != DEFAULT_SORT:  # the list comes in page order: re-sort it
+            self.filter_bar.refilter()
         self.set_interval(POLL_INTERVAL, self.poll_library, name="poll-library")
         self.call_after_refresh(self._start_notes_editor)
         self.ready.set()
@@ -133,7 +133,7 @@ class MainScreen(TriageActions, Screen):
         as it mounted, a moment ago: restyling them all again cost ~5 ms of the first frame."""
         if not self._resumed:
             self._resumed = True
-            event.refresh_styles = False
+            skip_restyle(event)
 
     def _abstracts_loaded_elsewhere(self, error: PapershelfError | None) -> None:
         """Called from the loading thread."""
@@ -145,13 +145,45 @@ class MainScreen(TriageActions, Screen):
     def _abstracts_arrived(self, error: PapershelfError | None) -> None:
         if not self.is_attached or not self.detail.children:
             return  # the app is quitting (q pressed before the abstracts were in)
-        self.detail.abstracts_pending = False
+        self.abstracts_pending = False
         if error is not None:
             self.notify(str(error), title="Abstracts", severity="error", markup=False, timeout=30)
-        self._written.clear()  # the library's entries are newer still: they hold the abstracts
-        self._watcher.take_snapshot()  # new entries, but no news from elsewhere
+        self.library_changed()  # the library's entries are newer still: they hold the abstracts
+
+    def reload(self) -> None:
+        """Show the library afresh (after an import from the welcome screen)."""
+        self.library_changed()
+        self.set_focus(self.papers)
+
+    def poll_library(self) -> None:
+        """Pick up changes another process made to the library."""
+        try:
+            changed = self._watcher.changed()
+        except PapershelfError as error:
+            self.notify(str(error), title="Library", severity="error", markup=False)
+            return
+        if changed:
+            self.library_changed()
+
+    def library_changed(self) -> None:
+        """The library changed under the screen (elsewhere, an undo, an import, the abstracts
+        arrived): the list, the counts and the current paper afresh."""
+        self.session.library_changed()
+        self._watcher.take_snapshot()  # not news for the next poll
         self.filter_bar.refilter()
+        self._show_counts()
         self._reshow_current()
+
+    def on_unmount(self) -> None:
+        self.save_state()
+        if self._demo_folder is not None:
+            self.library.close()
+            self._demo_folder.cleanup()
+
+    def save_state(self) -> None:
+        """Save the note being edited and the cursor: called on quit and unmount."""
+        self.notes.flush()
+        self._save_cursor()
 
     # --- the notes editor, a frame after the first (see NotesPreview) -----------------------
 
@@ -179,84 +211,26 @@ class MainScreen(TriageActions, Screen):
         self.notes = editor
         await preview.remove()
 
-    def reload(self) -> None:
-        """Show the library afresh (after an import from the welcome screen)."""
-        self._watcher.take_snapshot()
-        self._written.clear()
-        self.filter_bar.refilter()
-        self._show_counts()
-        self.set_focus(self.papers)
-
-    def on_unmount(self) -> None:
-        self.save_state()
-        if self._demo_folder is not None:
-            self.library.close()
-            self._demo_folder.cleanup()
-
-    def _show_current(self) -> None:
-        """Bring the detail and the notes to the highlighted paper (if they lag behind)."""
-        if not self._detail_pending:
-            return
-        self._detail_pending = False
-        current = self.current
-        self.detail.show(current)
-        if not (self.notes.has_focus and current is not None and self.notes.paper_id == current.id):
-            self.notes.load(current)  # (not again while the reader types its note)
-
-    def save_state(self) -> None:
-        """Save the note being edited and the cursor: called on quit and unmount."""
-        self.notes.flush()
-        self._save_cursor()
-
-    def poll_library(self) -> None:
-        """Pick up changes another process made to the library."""
-        try:
-            changed = self._watcher.changed()
-        except PapershelfError as error:
-            self.notify(str(error), title="Library", severity="error", markup=False)
-            return
-        if not changed:
-            return
-        self._written.clear()
-        self.filter_bar.refilter()
-        self._show_counts()
-        self._reshow_current()
-
-    def _reshow_current(self) -> None:
-        if (current := self.current) is None:
-            return
-        try:
-            entry = self.library.entry(current.id)
-        except PapershelfError:
-            return
-        self._apply([entry])
-        self.notes.reload_if_untouched(entry)
-
-    # --- filtering ------------------------------------------------------------------------
-
-    def _search(self, text: str) -> PaperRows:
-        """Runs in the filter worker thread: the filter in the chosen sort order, or `like:ID`."""
-        return triage.rows(self.library, text, triage.sort_order(self.library))
+    # --- filtering and the counts line ------------------------------------------------------
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self) -> None:
         self.set_timer(SLOW_FILTER, self._still_filtering, name="slow-filter")
 
+    def _filter_busy(self) -> bool:
+        return any(w.node is self.filter_bar and not w.is_finished for w in self.app.workers)
+
     def _still_filtering(self) -> None:
-        if any(w.node is self.filter_bar and not w.is_finished for w in self.app.workers):
-            self._searching = True
-            self._show_counts(recount=False)
+        if self._filter_busy():
+            self.session.searching = True
+            self._show_counts()
 
     @on(FilterBar.Results)
     def _filtered(self, event: FilterBar.Results) -> None:
-        self._searching = False
-        # A new query puts the cursor on its best match; the same query run again (the library
-        # or the sort changed) and a cleared filter keep it on the paper it was on.
-        new_query = event.query.strip() not in ("", self._shown_query)
-        self._shown_query = event.query.strip()
+        new_query = self.session.results_shown(event.query)
         self.papers.set_rows(event.result, keep_cursor=not new_query)
-        self.papers.update_entries(self._written.values())
-        self._show_counts(recount=False)
+        self.papers.update_entries(self.session.written.values())
+        self._show_counts()
 
     @on(FilterBar.Submitted)
     def _filter_submitted(self) -> None:
@@ -264,19 +238,20 @@ class MainScreen(TriageActions, Screen):
 
     @on(FilterBar.Failed)
     def _filter_failed(self, event: FilterBar.Failed) -> None:
-        self._searching = False
+        self.session.searching = False
         self.status.show_problem(str(event.error))
 
-    def _show_counts(self, recount: bool = True) -> None:
-        """The status line; `recount=False` when only the filter changed (the library did not)."""
-        if recount or self._counts is None:
-            self._counts = self.library.counts()
-        counts = self._counts
-        showing = len(self.papers) if self.filter_bar.value.strip() else None
-        extras = [*self.count_extras(), *(["searching…"] if self._searching else [])]
-        if self._demo_folder is not None:
-            extras.append("demo: deleted on quit")
-        self.status.show_counts(counts.total, counts.read, counts.starred, showing, extras)
+    def _show_filter(self, text: str) -> None:
+        """Put `text` in the filter bar (its results follow), the list keeping the focus."""
+        self.filter_bar.value = text
+        self.set_focus(self.papers)
+
+    def _show_counts(self) -> None:
+        """The counts line, from the session (which counts again only after a change)."""
+        counts = self.session.counts()
+        filter_text = self.filter_bar.value
+        showing = len(self.papers) if filter_text.strip() else None
+        self.status.show_counts(counts.total, counts.read, counts.starred, showing, self.session.count_extras(filter_text))
 
     # --- the highlighted paper ------------------------------------------------------------
 
@@ -294,19 +269,50 @@ class MainScreen(TriageActions, Screen):
             self.refresh_bindings()
         self._schedule_cursor_save()
 
+    def _show_current(self) -> None:
+        """Bring the detail and the notes to the highlighted paper (if they lag behind)."""
+        if not self._detail_pending:
+            return
+        self._detail_pending = False
+        current = self.current
+        self.detail.show(current)
+        if not (self.notes.has_focus and current is not None and self.notes.paper_id == current.id):
+            self.notes.load(current)  # (not again while the reader types its note)
+
+    def _reshow_current(self) -> None:
+        if (current := self.current) is None:
+            return
+        try:
+            entry = self.library.entry(current.id)
+        except PapershelfError:
+            return
+        self._apply([entry])
+        self.notes.reload_if_untouched(entry)
+
     def on_notes_editor_saved(self, event: NotesEditor.Saved) -> None:
         self._apply([event.entry], show_detail=False)
 
     def _apply(self, entries: list[Entry], show_detail: bool = True) -> None:
         """Show entries the library returned after a change."""
-        for entry in entries:
-            self._written[entry.id] = entry
+        self.session.wrote(entries)
         self._watcher.saw(entries)
         self.papers.update_entries(entries)
         current = self.current
         if show_detail and current is not None and any(e.id == current.id for e in entries):
             self.detail.show(current)
         self._show_counts()
+
+    def _change(self, change: Callable[[Entry], Entry | list[Entry]], paper: Entry | None = None) -> None:
+        """Run one library change on a paper (the highlighted one by default) and show the result."""
+        current = paper or self.current
+        if current is None:
+            return
+        try:
+            updated = change(current)
+        except PapershelfError as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return
+        self._apply(updated if isinstance(updated, list) else [updated])
 
     def _schedule_cursor_save(self) -> None:
         if self._cursor_timer is not None:
@@ -323,18 +329,6 @@ class MainScreen(TriageActions, Screen):
             return  # the cursor is a convenience; the next move tries again
         self._saved_cursor = pid
 
-    def _change(self, change: Callable[[Entry], Entry | list[Entry]], paper: Entry | None = None) -> None:
-        """Run one library change on a paper (the highlighted one by default) and show the result."""
-        current = paper or self.current
-        if current is None:
-            return
-        try:
-            updated = change(current)
-        except PapershelfError as error:
-            self.notify(str(error), title="Not saved", severity="error", markup=False)
-            return
-        self._apply(updated if isinstance(updated, list) else [updated])
-
     # --- layout for small terminals -------------------------------------------------------
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
@@ -346,19 +340,25 @@ class MainScreen(TriageActions, Screen):
             self.remove_class("-notes-open")
         self.refresh_bindings()
 
-    # --- actions (the binding table in tui/keys.py) ----------------------------------------
+    # --- which actions work now (the action table, tui/actions.py) ------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Greyed out without a paper; hidden while typing (the keys type text then)."""
-        if action in LETTER_ACTIONS and (isinstance(self.focused, Input) or self.focused is self.notes):
-            return False
-        return True if self.available(action) else None
+        if action == "submit_filter":
+            return True if self.available(action) else None
+        typing = isinstance(self.focused, Input) or self.focused is self.notes
+        return actions.check(action, typing=typing, has_paper=not self.is_mounted or self.current is not None)
 
     def available(self, action: str) -> bool:
         """Whether an action can do anything now (the command palette lists only these)."""
         if action == "submit_filter":
             return self.is_mounted and self.focused is self.filter_bar
-        return action not in PAPER_ACTIONS or not self.is_mounted or self.current is not None
+        return action not in actions.PAPER_ACTIONS or not self.is_mounted or self.current is not None
+
+    def saved_filter_commands(self) -> list[tuple[str, Callable[[], None], str]]:
+        return saved_filter_commands(self.session.saved_filters(), self.action_recall_filter)
+
+    # --- actions: moving ------------------------------------------------------------------
 
     def action_cursor_down(self) -> None:
         self.papers.move_cursor_by(1)
@@ -378,6 +378,19 @@ class MainScreen(TriageActions, Screen):
     def action_page_up(self) -> None:
         self.papers.page_up()
 
+    def action_next_unread(self) -> None:
+        self._jump_to_unread(1)
+
+    def action_previous_unread(self) -> None:
+        self._jump_to_unread(-1)
+
+    def _jump_to_unread(self, step: int, none_left: str = "No other unread paper in the list") -> None:
+        row = next_unread(self.papers.entries, self.papers.cursor, step)
+        if row is None:
+            self.notify(none_left, markup=False)
+        else:
+            self.papers.move_cursor_to(row)
+
     # Focus moves at once (set_focus), not via Widget.focus(), which defers it: keys typed
     # right after `/`, `n` or esc while the app is busy would otherwise reach the old widget
     # as commands ("/crit" marking a paper read).
@@ -395,49 +408,20 @@ class MainScreen(TriageActions, Screen):
         self.set_focus(self.papers)
 
     def action_back(self) -> None:
-        """esc: leave the filter or the notes for the list; on the list, clear the filter."""
+        """esc: leave the filter or the notes for the list; on the list, drop the selection,
+        else leave "more like this", else clear the filter."""
         focused = self.focused
         if focused is self.notes:
             self.notes.flush()
         elif focused is self.filter_bar or focused is self.papers or focused is None:
-            if not self.unwind() and self.filter_bar.value:
+            if self.session.selected:
+                self.papers.clear_selection()
+                self._show_counts()
+            elif (before := self.session.back_from_like(self.filter_bar.value)) is not None:
+                self.filter_bar.value = before
+            elif self.filter_bar.value:
                 self.filter_bar.value = ""
         self.set_focus(self.papers)
-
-    def action_toggle_read(self) -> None:
-        if not self.bulk_read():  # with a selection, the whole selection
-            self._change(lambda e: self.library.set_read([e.id], not e.shelf.read))
-
-    def action_toggle_star(self) -> None:
-        if not self.bulk_star():
-            self._change(lambda e: self.library.set_starred([e.id], not e.shelf.starred))
-
-    async def action_edit_tags(self) -> None:
-        """`t` is a priority binding, like `n`: the letters typed right behind it wait until
-        the dialog's input has the focus, and are typed there ("trlhf")."""
-        await self._after_keys_sent_to_the_list()
-        if (current := self.current) is None:
-            return
-        await (self.bulk_tags() or self._edit_tags(current))
-
-    def _edit_tags(self, current: Entry) -> AwaitMount:
-        def save(tags: tuple[str, ...] | None) -> None:
-            if tags is not None:  # for the paper the dialog named, wherever the cursor is now
-                self._change(lambda e: self.library.set_tags(e.id, tags), current)
-
-        from .tags import TagsScreen  # the dialogs are imported when first opened: startup time
-
-        screen = TagsScreen(current.paper.title, current.shelf.tags, self.library.all_tags())
-        return self.app.push_screen(screen, save)
-
-    async def action_focus_notes(self) -> None:
-        await self._after_keys_sent_to_the_list()
-        await self._notes_editor()
-        self._detail_pending = True  # the notes of the paper the cursor is on now, at once
-        self._show_current()
-        self.add_class("-notes-open")
-        self.notes.move_cursor(self.notes.document.end)
-        self.set_focus(self.notes)
 
     async def _after_keys_sent_to_the_list(self) -> None:
         """`/` and `n` are priority bindings: they act as they arrive, so that the keys behind
@@ -449,6 +433,62 @@ class MainScreen(TriageActions, Screen):
         done = asyncio.Event()
         if self.papers.call_later(done.set):
             await done.wait()
+
+    # --- actions: one paper -----------------------------------------------------------------
+
+    def action_toggle_read(self) -> None:
+        if not self._bulk(bulk_read):  # with a selection, the whole selection
+            self._change(lambda e: self.library.set_read([e.id], not e.shelf.read))
+
+    def action_toggle_star(self) -> None:
+        if not self._bulk(bulk_star):
+            self._change(lambda e: self.library.set_starred([e.id], not e.shelf.starred))
+
+    def action_triage_read(self) -> None:
+        self._triage(read=True)
+
+    def action_triage_star(self) -> None:
+        self._triage(read=True, starred=True)
+
+    def _triage(self, **changes: bool) -> None:
+        """Change the highlighted paper (one undo step), then go to the next unread one."""
+        if self.current is None:
+            return
+        self._change(lambda e: self.library.annotate([e.id], **changes))
+        self._jump_to_unread(1, none_left="That was the last unread paper in the list")
+
+    async def action_edit_tags(self) -> None:
+        """`t` is a priority binding, like `n`: the letters typed right behind it wait until
+        the dialog's input has the focus, and are typed there ("trlhf")."""
+        await self._after_keys_sent_to_the_list()
+        if (current := self.current) is None:
+            return
+        if ids := self._selected_ids():
+            await self._ask_tags(f"Add tags to {papers(len(ids))} (selected)", (), partial(self._add_tags, ids))
+            return
+
+        def save(tags: tuple[str, ...]) -> None:  # for the paper the dialog named, wherever the cursor is now
+            self._change(lambda e: self.library.set_tags(e.id, tags), current)
+
+        await self._ask_tags(current.paper.title, current.shelf.tags, save)
+
+    def _ask_tags(self, title: str, tags: Sequence[str], then: Callable[[tuple[str, ...]], None]) -> AwaitMount:
+        from .tags import TagsScreen  # the dialogs are imported when first opened: startup time
+
+        def answered(tags: tuple[str, ...] | None) -> None:
+            if tags is not None:
+                then(tags)
+
+        return self.app.push_screen(TagsScreen(title, tuple(tags), self.library.all_tags()), answered)
+
+    async def action_focus_notes(self) -> None:
+        await self._after_keys_sent_to_the_list()
+        await self._notes_editor()
+        self._detail_pending = True  # the notes of the paper the cursor is on now, at once
+        self._show_current()
+        self.add_class("-notes-open")
+        self.notes.move_cursor(self.notes.document.end)
+        self.set_focus(self.notes)
 
     def action_edit_notes_externally(self) -> None:
         if (current := self.current) is None:
@@ -497,16 +537,145 @@ class MainScreen(TriageActions, Screen):
 
         self.app.push_screen(CopyChooser(current))
 
+    def action_more_like_this(self) -> None:
+        if (current := self.current) is None:
+            return
+        if (query := self.session.more_like(current.id, self.filter_bar.value)) is None:
+            return
+        self._show_filter(query)
+        self.app.set_timer(SLOW_LIKE, partial(self._still_finding, query, current.paper.title))
+
+    def _still_finding(self, query: str, title: str) -> None:
+        if self._filter_busy() and self.filter_bar.value == query:
+            self.notify(f"Finding papers like «{shorten(title, 48)}»…", markup=False)
+
+    # --- actions: the selection and bulk changes ----------------------------------------------
+
+    def _selected_ids(self) -> list[str]:
+        return self.session.selected_ids(self.papers.entries)
+
+    def action_toggle_select(self) -> None:
+        if (current := self.current) is None:
+            return
+        self.papers.toggle_selected(current.id)
+        self.papers.move_cursor_by(1)
+        self._show_counts()
+
+    def action_select_all(self) -> None:
+        """Select every listed paper; if all are selected already, unselect them."""
+        listed = {e.id for e in self.papers.entries}
+        self.papers.select_shown(not listed <= self.session.selected)
+        self._show_counts()
+
+    def _bulk(self, decide: Callable[[list[Entry]], BulkChange]) -> bool:
+        """With a selection: `decide` the change for all of it (True); else False."""
+        ids = self._selected_ids()
+        if not ids:
+            return False
+        self._confirm_bulk(decide(self.session.entries(ids)), ids)
+        return True
+
+    def _add_tags(self, ids: list[str], tags: tuple[str, ...]) -> None:
+        if tags:
+            self._confirm_bulk(bulk_tags(tags), ids)
+
+    def _confirm_bulk(self, change: BulkChange, ids: Sequence[str]) -> None:
+        if len(ids) <= BULK_CONFIRM_OVER:
+            self._run_bulk(change, ids)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run_bulk(change, ids)
+
+        from .confirm import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen(change.question(len(ids)), "Change several papers"), answered)
+
+    def _run_bulk(self, change: BulkChange, ids: Sequence[str]) -> None:
+        try:
+            entries = change.apply(self.library, ids)
+        except PapershelfError as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return
+        self._apply(entries)
+        self.notify(change.done(len(ids)), markup=False)
+
+    # --- actions: undo, filters, sort, dialogs ------------------------------------------------
+
+    def action_undo(self) -> None:
+        self._replay(self.session.undo, "Nothing to undo")
+
+    def action_redo(self) -> None:
+        self._replay(lambda: (self.session.redo(), None), "Nothing to redo")
+
+    def _replay(self, step: Callable[[], tuple[str | None, str | None]], nothing: str) -> None:
+        self.notes.flush()  # a note still being typed becomes part of what is undone
+        try:
+            label, back_to = step()
+        except PapershelfError as error:
+            self.notify(str(error), title="Not undone", severity="error", markup=False)
+            return
+        if label is None:
+            self.notify(nothing, markup=False)
+            return
+        self.library_changed()
+        self.notify(label, markup=False)
+        if back_to is not None:  # back to the paper, e.g. after a wrong x
+            self.papers.move_to_paper(back_to)
+
+    def action_save_filter(self) -> None:
+        text = self.filter_bar.value
+
+        def save(slot: str | None) -> None:
+            if slot is None:
+                return
+            try:
+                said = self.session.save_filter(slot, text)
+            except PapershelfError as error:
+                self.notify(str(error), title="Not saved", severity="error", markup=False)
+                return
+            self.notify(said, title="Saved filter", markup=False)
+
+        from .save_filter import SaveFilterScreen
+
+        self.app.push_screen(SaveFilterScreen(text, self.session.saved_filters()), save)
+
+    def action_recall_filter(self, slot: str) -> None:
+        text = self.session.recall_filter(slot)
+        if text is None:
+            self.notify(f"No filter saved under {slot}: type a filter, then ctrl+s {slot} saves it", markup=False)
+            return
+        self._show_filter(text)
+        self.notify(f"Filter {slot}: {text}", markup=False)
+
+    def action_cycle_sort(self) -> None:
+        try:
+            order = self.session.cycle_sort()
+        except PapershelfError as error:
+            self.notify(str(error), title="Sort not saved", severity="error", markup=False)
+            return
+        self.filter_bar.refilter()
+        self._show_counts()
+        self.notify(f"Sorted by {sort_label(order)}", markup=False)
+
+    def action_stats(self) -> None:
+        from .stats import StatsScreen  # imported when first opened: startup time
+
+        self.app.push_screen(StatsScreen(self.library))
+
     def action_export(self) -> None:
         self.notes.flush()
-        from .export import ExportScreen
+        from .export import ExportScreen, export_scopes
 
-        self.app.push_screen(ExportScreen.of(self))
+        shown = [entry.id for entry in self.papers.entries]
+        scopes = export_scopes(self.library, self.filter_bar.value, shown, frozenset(self._selected_ids()))
+        self.app.push_screen(ExportScreen(self.library, scopes))
 
     def action_help(self) -> None:
         from .help import HelpScreen
 
-        self.app.push_screen(HelpScreen(MAIN_BINDINGS))
+        self.app.push_screen(HelpScreen(actions.ACTIONS))
 
     def action_quit(self) -> None:
         self.save_state()

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
-from tui.triage import SLOTS
+from tui.session import SLOTS
 
 
 class SaveFilterScreen(ModalScreen[str | None]):
