@@ -16,17 +16,13 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from pybtex.database import parse_string as pybtex_parse
 
-from storage.formats.export import (
-    FORMATS,
-    bibtex_key,
-    export,
-    one_line,
-    to_bibtex,
-    to_csv,
-    to_json,
-    to_markdown,
-)
-from storage.formats.detect import latex_to_text, load_text
+from storage.formats.bibtex import bibtex_key, latex_to_text, to_bibtex
+from storage.formats.csv import to_csv
+from storage.formats.detect import load_text
+from storage.formats.export import FORMATS, export
+from storage.formats.markdown import to_markdown
+from storage.formats.papershelf_json import to_json
+from storage.formats.shared import one_line
 from storage.model.records import Entry, Paper, Shelf, normalise_tags
 from storage.model.text import clean_block, clean_line
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from storage.model.errors import ImportFormatError
-from storage.formats.detect import detect_kind, latex_to_text, load_bytes, load_file, load_text
+from storage.formats.bibtex import latex_to_text
+from storage.formats.detect import detect_kind, load_bytes, load_file, load_text
 from storage.model.records import Shelf
 
 from tests.helpers import DATA, SAMPLE_PAGE, SEED, needs_seed, sample_pairs

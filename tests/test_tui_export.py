@@ -15,7 +15,8 @@ import pytest
 from textual.widgets import Input, RadioButton, RadioSet, Static
 from textual.widgets._toast import Toast
 
-from storage.formats.export import md_escape, to_bibtex
+from storage.formats.bibtex import to_bibtex
+from storage.formats.markdown import md_escape
 from storage.formats.detect import load_text
 from tui.platform import clipboard
 from tui.app import PapershelfApp
