@@ -16,6 +16,7 @@ from storage import Library
 from tui.screens.main import MainScreen
 from tui.widgets.burst_keys import esc_then_key
 from tui.shutdown import EditorInterrupted, ExitWatchdog, QuitSignals, hold_library_writes
+from tui.textual_private import app_driver, event_loop
 
 THEME_SETTING = "theme"
 DEFAULT_THEME = "textual-dark"
@@ -127,7 +128,7 @@ class PapershelfApp(App[None]):
     def _quit_signal_from_thread(self, signum: int) -> None:
         """Save and quit, as `q` would (tui/shutdown.py's QuitSignals calls this from its thread).
         Before the app runs, or once it has, there is nothing to save: the process ends now."""
-        if self._loop is None and self._watchdog is not None:
+        if event_loop(self) is None and self._watchdog is not None:
             self._watchdog.end_now(128 + signum)
         self._arm_watchdog()
         self._call_in_loop(self.save_and_exit)
@@ -141,7 +142,7 @@ class PapershelfApp(App[None]):
             raise EditorInterrupted(signum)  # subprocess ends the editor it waits for
 
     def _call_in_loop(self, callback) -> None:
-        if (loop := self._loop) is not None:
+        if (loop := event_loop(self)) is not None:
             try:
                 loop.call_soon_threadsafe(callback)
             except RuntimeError:  # the loop is closed: the app has quit already
@@ -173,7 +174,7 @@ class PapershelfApp(App[None]):
         """The watchdog ends the process now: no library write is cut short; the terminal is
         put back as it was."""
         hold_library_writes(self.library)
-        if (restore := getattr(self._driver, "restore_terminal_at_once", None)) is not None:
+        if (restore := getattr(app_driver(self), "restore_terminal_at_once", None)) is not None:
             restore()
 
 
