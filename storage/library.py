@@ -1,10 +1,9 @@
 """The library: the one object the CLI and the UI talk to, a front that hands work to its parts.
 
 A library is a directory of three files: the catalogue and the abstracts (files/catalogue.py)
-and the annotations (files/annotations.py). Each read-modify-write holds the library lock and
-starts from what is on disk now, so several processes can share one library without losing
-changes. Everything is also kept in memory, with a search index (changes/entries.py); what a
-change does is worked out by changes/shelves.py and changes/merge.py, and undone by history.
+and the annotations (files/annotations.py), kept in memory with a search index
+(changes/entries.py). What a change does is worked out by changes/shelves.py and
+changes/merge.py; changes/writer.py makes it durable, safe to share with other processes.
 """
 
 from __future__ import annotations
@@ -12,23 +11,21 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from storage.changes import shelves
-from storage.changes.entries import Counts, Entries
-from storage.changes.history import History, Step, step_from_doc, step_to_doc
-from storage.files import backups, paths
-from storage.files.annotations import Annotations
-from storage.files.catalogue import Catalogue
-from storage.files.tinystore import gc_paused, remove_stray_temp_files
+from storage.changes.entries import Counts
+from storage.changes.history import step_from_doc, step_to_doc
+from storage.changes.writer import Writer
+from storage.files import paths
+from storage.files.tinystore import gc_paused
 from storage.model.errors import PapershelfError
-from storage.model.ids import doc_id
-from storage.model.records import Entry, Paper, Shelf
+from storage.model.records import Entry
 from storage.model.text import clean_line
 
 if TYPE_CHECKING:
+    from storage.changes.history import Step
     from storage.model.imported import ImportedPaper
 
 LAST_COMMAND = "last_command"  # the setting holding the newest step of a command, for `papershelf undo`
@@ -55,16 +52,9 @@ class Library:
     """Open with `Library.open(directory)`; every method that changes something is durable on return."""
 
     def __init__(self, directory: Path) -> None:
-        from storage.files.locking import LibraryLock
-
         self.directory = directory
-        hint = partial(backups.newest_sound_backup, directory)  # looked up when a file is found damaged
-        self._entries = Entries()
-        self._catalogue = Catalogue(directory, hint, self._entries.fill_abstracts)
-        self._annotations = Annotations(directory, hint)
-        self._lock = LibraryLock(directory / paths.LOCK)
-        self._outside_changes = False
-        self.history = History()
+        self._writer = Writer(directory)
+        self._entries, self._catalogue, self.history = self._writer.entries, self._writer.catalogue, self._writer.history
 
     @classmethod
     def open(cls, directory: str | Path | None = None, *, abstracts_later: bool = False) -> Library:
@@ -76,12 +66,7 @@ class Library:
             raise PapershelfError(f"{folder}: is not a directory (a library is a directory)")
         folder.mkdir(parents=True, exist_ok=True)
         library = cls(folder)
-        with library._lock, gc_paused():
-            for place in (folder, backups.backup_dir(folder)):
-                remove_stray_temp_files(place)
-            library._entries.load(library._catalogue.papers(with_abstracts=not abstracts_later))
-            library._catalogue.upgrade()  # after the load: a damaged file is refused, not rewritten
-            library._entries.set_shelves(library._annotations.load())
+        library._writer.load(with_abstracts=not abstracts_later)
         gc.freeze()  # the loaded records live as long as the app: keep them out of later GC scans
         return library
 
@@ -109,7 +94,7 @@ class Library:
         return self._entries.all_tags()
 
     def get_setting(self, key: str, default: Any = None) -> Any:
-        return self._annotations.settings.get(key, default)
+        return self._writer.annotations.settings.get(key, default)
 
     @property
     def index(self):
@@ -149,67 +134,40 @@ class Library:
         self._catalogue.load_abstracts_in_background(done)
 
     def refresh(self) -> bool:
-        """Re-read whatever another process changed. True if anything changed elsewhere since
-        the last call, including changes picked up on the way by this object's own writes."""
-        if self._catalogue.changed_on_disk() or self._annotations.changed_on_disk():
-            with self._lock:
-                self._sync()
-        seen, self._outside_changes = self._outside_changes, False
-        return seen
-
-    def _sync(self) -> None:
-        if self._catalogue.changed_on_disk():
-            self._entries.load(self._catalogue.papers())
-            self._outside_changes = True
-        if self._annotations.changed_on_disk():
-            self._entries.set_shelves(self._annotations.load())
-            self._outside_changes = True
+        """Re-read whatever another process changed; True if anything changed elsewhere since
+        the last call (including changes picked up on the way by this object's own writes)."""
+        return self._writer.refresh()
 
     # -- annotating and settings -----------------------------------------------------------
 
     def annotate(self, ids: Iterable[str], *, read: bool | None = None, starred: bool | None = None,
                  add_tags: Iterable[str] = (), remove_tags: Iterable[str] = (), notes: str | None = None) -> list[Entry]:
         """Several changes to several papers as one durable write and one undo step."""
-        change = shelves.annotate(now_iso(), read=read, starred=starred, add_tags=add_tags, remove_tags=remove_tags, notes=notes)
-        return self._change(ids, change)
+        stamp = now_iso()
+        change = shelves.annotate(stamp, read=read, starred=starred, add_tags=add_tags, remove_tags=remove_tags, notes=notes)
+        return self._writer.change(ids, change, stamp)
 
     def set_read(self, ids: Iterable[str], read: bool = True) -> list[Entry]:
-        return self._change(ids, shelves.set_read(read, now_iso()))
+        stamp = now_iso()
+        return self._writer.change(ids, shelves.set_read(read, stamp), stamp)
 
     def set_starred(self, ids: Iterable[str], starred: bool = True) -> list[Entry]:
-        return self._change(ids, shelves.set_starred(starred))
+        return self._writer.change(ids, shelves.set_starred(starred), now_iso())
 
     def set_tags(self, pid: str, tags: Iterable[str] | str) -> Entry:
-        return self._change([pid], shelves.set_tags(tags))[0]
+        return self._writer.change([pid], shelves.set_tags(tags), now_iso())[0]
 
     def add_tags(self, ids: Iterable[str], tags: Iterable[str] | str) -> list[Entry]:
-        return self._change(ids, shelves.add_tags(tags))
+        return self._writer.change(ids, shelves.add_tags(tags), now_iso())
 
     def remove_tags(self, ids: Iterable[str], tags: Iterable[str] | str) -> list[Entry]:
-        return self._change(ids, shelves.remove_tags(tags))
+        return self._writer.change(ids, shelves.remove_tags(tags), now_iso())
 
     def set_notes(self, pid: str, notes: str) -> Entry:
-        return self._change([pid], shelves.set_notes(pid, notes))[0]
-
-    def _change(self, ids: Iterable[str], change: shelves.ShelfChange) -> list[Entry]:
-        """Apply `change` to each paper's shelf, starting from what is on disk now."""
-        with self._lock:
-            self._sync()
-            pids = list(dict.fromkeys(self.resolve(i) for i in ids))
-            before = {pid: self._entries.by_id[pid].shelf for pid in pids}
-            after = shelves.changed(before, change)
-            if after:
-                self._write_shelves(after)
-                self.history.record(Step(change.label, {p: before[p] for p in after}, after), change.merge_key)
-        return [self._entries.by_id[pid] for pid in pids]
-
-    def _write_shelves(self, changed: dict[str, Shelf]) -> None:
-        self._entries.set_shelves(self._annotations.write_shelves(changed, now_iso()))
+        return self._writer.change([pid], shelves.set_notes(pid, notes), now_iso())[0]
 
     def set_setting(self, key: str, value: Any) -> None:
-        with self._lock:
-            self._sync()
-            self._annotations.set_setting(key, value)
+        self._writer.set_setting(key, value)
 
     # -- undo ------------------------------------------------------------------------------
 
@@ -223,14 +181,7 @@ class Library:
     def _replay(self, step: Step | None, undo: bool) -> str | None:
         if step is None:
             return None
-        with self._lock:
-            self._sync()
-            if step.added_papers:
-                self._remove_papers(step.added_papers) if undo else self._restore_papers(step.restore_papers)
-            wanted = step.before if undo else step.after
-            present = {pid: s for pid, s in wanted.items() if pid in self._entries.by_id}
-            if present:
-                self._write_shelves(present)
+        self._writer.replay(step, undo, now_iso())
         return f"{'undid' if undo else 'redid'}: {step.label}"
 
     def save_last_command(self) -> None:
@@ -270,40 +221,16 @@ class Library:
 
         source = clean_line(source)  # a file name is outside text too
         unique = merge.by_id(imported if cleaned else map(merge.cleaned, imported))
-        with self._lock:
-            self._sync()
-            self.wait_for_abstracts()
-            plan = merge.plan(unique, self._entries.by_id, source, now_iso())
-            if plan.papers:
-                self._catalogue.write_papers({doc_id(p.id): p.to_doc() for p in plan.papers})
-                self._entries.put_papers(plan.papers)
-            if plan.shelves:
-                self._write_shelves(plan.shelves)
-            if plan.added:
-                self.history.record(Step(f"import of {source}", {}, {}, plan.added, plan.new_papers))
-        return ImportResult(source, len(unique), plan.added, len(unique) - len(plan.added))
-
-    def _remove_papers(self, pids: Iterable[str]) -> None:
-        gone = [pid for pid in pids if pid in self._entries.by_id]
-        self._annotations.backup("undo-import")
-        self._catalogue.write_papers({}, remove=[doc_id(p) for p in gone])
-        self._annotations.remove_shelves(gone)
-        self._entries.remove(gone)
-
-    def _restore_papers(self, papers: Iterable[Paper]) -> None:
-        papers = [p for p in papers if p.id not in self._entries.by_id]
-        self._catalogue.write_papers({doc_id(p.id): p.to_doc() for p in papers})
-        self._entries.restore(papers)
+        added = self._writer.import_papers(unique, source, now_iso()).added
+        return ImportResult(source, len(unique), added, len(unique) - len(added))
 
     def compact(self) -> None:
         """Fold the annotations journal into annotations.json (done on close; optional)."""
-        with self._lock:
-            self._annotations.compact()
+        self._writer.compact()
 
     def close(self) -> None:
         try:
             self.compact()
         except PapershelfError:
             pass  # the journal stays: nothing is lost, the next close folds it
-        self._catalogue.close()
-        self._annotations.close()
+        self._writer.close()

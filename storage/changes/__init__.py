@@ -1,1 +1,1 @@
-"""Changing the library: shelf changes, the undo history, merging imported papers."""
+"""Changing the library: shelf changes, import merging, the undo history, the entries in memory, and the writer that makes a change durable."""

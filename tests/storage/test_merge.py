@@ -1,0 +1,68 @@
+"""Merging imported papers (storage.changes.merge): one record per id, new papers numbered after
+the last, the text of known papers refreshed, first-seen dates and annotations never lost."""
+
+from __future__ import annotations
+
+from storage.changes import merge
+from storage.model.ids import paper_id
+from storage.model.imported import ImportedPaper
+from storage.model.records import Entry, Shelf, make_paper
+
+STAMP, EARLIER = "2026-03-01T00:00:00+00:00", "2025-01-01T00:00:00+00:00"
+
+
+def known(*titles: str, abstract: str = "old abstract", shelf: Shelf = Shelf()) -> dict[str, Entry]:
+    """A library holding `titles` at positions 1, 2, ... (first seen EARLIER, from old.txt)."""
+    return {paper_id(t): Entry(make_paper(paper_id(t), t, abstract, ("https://a",), "Jan 1", EARLIER, n, "old.txt"), shelf)
+            for n, t in enumerate(titles, 1)}  # fmt: skip
+
+
+def test_by_id_keeps_one_paper_per_title_identity_and_drops_untitled():
+    found = merge.by_id([ImportedPaper("Deep Nets", "first"), ImportedPaper(""), ImportedPaper("deep  nets!", "second")])
+    assert list(found) == [paper_id("Deep Nets")]
+    assert found[paper_id("Deep Nets")].abstract == "second"
+
+
+def test_new_papers_come_after_the_last_position_first_seen_now_unless_the_input_says():
+    unique = merge.by_id([ImportedPaper("A"), ImportedPaper("New one"), ImportedPaper("Dated", first_seen=EARLIER)])
+    plan = merge.plan(unique, known("A", "B"), "new.txt", STAMP)
+    assert plan.added == (paper_id("New one"), paper_id("Dated"))
+    assert [(p.title, p.position, p.first_seen, p.source) for p in plan.papers] == [
+        ("New one", 3, STAMP, "new.txt"), ("Dated", 4, EARLIER, "new.txt")]  # fmt: skip
+    assert plan.new_papers == tuple(plan.papers)
+
+
+def test_an_empty_library_numbers_from_one():
+    plan = merge.plan(merge.by_id([ImportedPaper("A"), ImportedPaper("B")]), {}, "s", STAMP)
+    assert [p.position for p in plan.papers] == [1, 2]
+
+
+def test_a_known_paper_gets_the_newest_text_but_keeps_its_date_position_and_source():
+    item = ImportedPaper("A", "new abstract", ("https://b",), listed="Mar 1")
+    (paper,) = merge.plan(merge.by_id([item]), known("A"), "new.txt", STAMP).papers
+    assert (paper.abstract, paper.links) == ("new abstract", ("https://b",))
+    assert (paper.first_seen, paper.position, paper.source, paper.listed) == (EARLIER, 1, "old.txt", "Jan 1")
+
+
+def test_an_empty_abstract_or_no_links_keeps_the_old_ones_and_an_unchanged_paper_is_not_written():
+    library = known("A")
+    assert merge.plan(merge.by_id([ImportedPaper("A")]), library, "s", STAMP) == merge.ImportPlan([], (), {})
+    same = ImportedPaper("A", "old abstract", ("https://a",))
+    assert merge.plan(merge.by_id([same]), library, "s", STAMP).papers == []
+
+
+def test_shelves_carried_by_an_export_fill_only_untouched_shelves():
+    starred, tagged = Shelf(starred=True), Shelf(tags=("mine",))
+    items = [ImportedPaper("A", shelf=starred), ImportedPaper("B", shelf=starred), ImportedPaper("C", shelf=starred),
+             ImportedPaper("D", shelf=Shelf())]  # fmt: skip
+    library = {**known("A"), **known("B", shelf=tagged)}
+    shelves = merge.plan(merge.by_id(items), library, "s", STAMP).shelves
+    assert shelves == {paper_id("A"): starred, paper_id("C"): starred}
+
+
+def test_cleaned_strips_escapes_and_hands_back_a_clean_paper_itself():
+    clean = ImportedPaper("Title", "abstract", ("https://x",), "Mar 1")
+    assert merge.cleaned(clean) is clean
+    dirty = merge.cleaned(ImportedPaper("T\x1b[2Jitle", "ab\x07stract", ("https://x\x1b]8;;", "\x00"), "Mar\r 1"))
+    assert "\x1b" not in dirty.title + dirty.abstract + dirty.listed and "\x07" not in dirty.abstract
+    assert "" not in dirty.links and all("\x1b" not in link for link in dirty.links)
