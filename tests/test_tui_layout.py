@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tui.app import PapershelfApp
 from tui.screens.help import HelpScreen
 from tui.screens.tags import TagsScreen
 from tui.widgets.notes import NotesEditor
@@ -14,104 +13,96 @@ def visible(widget) -> bool:
     return widget.display and widget.parent.display and widget.region.area > 0
 
 
-async def test_wide_terminal_shows_list_detail_and_notes_side_by_side(sample_library):
-    app = PapershelfApp(sample_library)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
-        screen = app.screen
+async def test_wide_terminal_shows_list_detail_and_notes_side_by_side(tui, sample_library):
+    async with tui(sample_library, size=(140, 40)) as shelf:
+        await shelf.pause()
+        screen = shelf.app.screen
         assert all(visible(w) for w in (screen.papers, screen.detail, screen.notes))
         assert screen.papers.region.x < screen.detail.region.x
         assert screen.detail.region.y < screen.notes.region.y
         assert screen.papers.region.width >= 60
 
 
-async def test_60_by_20_stacks_the_detail_under_a_full_width_list(sample_library):
-    app = PapershelfApp(sample_library)
-    async with app.run_test(size=(60, 20)) as pilot:
-        await pilot.pause()
-        screen = app.screen
+async def test_60_by_20_stacks_the_detail_under_a_full_width_list(tui, sample_library):
+    async with tui(sample_library, size=(60, 20)) as shelf:
+        await shelf.pause()
+        screen = shelf.app.screen
         assert visible(screen.papers) and visible(screen.detail)
         assert not visible(screen.notes)
         assert screen.papers.region.width >= 55
         assert screen.papers.region.y < screen.detail.region.y
         assert screen.papers.region.height >= 5
-        await pilot.press("n")
-        await pilot.pause()
-        assert isinstance(app.focused, NotesEditor) and visible(screen.notes)
-        await pilot.press(*"small", "escape")
-        await pilot.pause()
+        await shelf.press("n")
+        await shelf.pause()
+        assert isinstance(shelf.app.focused, NotesEditor) and visible(screen.notes)
+        await shelf.press(*"small", "escape")
+        await shelf.pause()
         assert not visible(screen.notes)
         assert sample_library.entries()[0].shelf.notes == "small"
 
 
 @pytest.mark.parametrize("size", [(20, 8), (10, 4), (40, 10), (200, 12), (30, 60)])
-async def test_tiny_terminals_do_not_crash(sample_library, size):
-    app = PapershelfApp(sample_library)
-    async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        await pilot.press("j", "G", "s", "space", "n")
-        await pilot.pause()
-        await pilot.press(*"x", "escape", "question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        await pilot.press("escape", "t")
-        await pilot.pause()
-        assert isinstance(app.screen, TagsScreen)
-        await pilot.press("escape", "slash", *"rl", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert app.is_running
+async def test_tiny_terminals_do_not_crash(tui, sample_library, size):
+    async with tui(sample_library, size=size) as shelf:
+        await shelf.pause()
+        await shelf.press("j", "G", "s", "space", "n")
+        await shelf.pause()
+        await shelf.press(*"x", "escape", "question_mark")
+        await shelf.pause()
+        assert isinstance(shelf.app.screen, HelpScreen)
+        await shelf.press("escape", "t")
+        await shelf.pause()
+        assert isinstance(shelf.app.screen, TagsScreen)
+        await shelf.press("escape", "slash", *"rl", "enter")
+        await shelf.settle()
+        assert shelf.app.is_running
 
 
-async def test_tiny_and_narrow_shows_the_list_alone_and_the_notes_alone(sample_library):
-    app = PapershelfApp(sample_library)
-    async with app.run_test(size=(20, 8)) as pilot:
-        await pilot.pause()
-        screen = app.screen
+async def test_tiny_and_narrow_shows_the_list_alone_and_the_notes_alone(tui, sample_library):
+    async with tui(sample_library, size=(20, 8)) as shelf:
+        await shelf.pause()
+        screen = shelf.app.screen
         assert visible(screen.papers) and not visible(screen.detail)
-        await pilot.press("n")
-        await pilot.pause()
+        await shelf.press("n")
+        await shelf.pause()
         assert visible(screen.notes) and not visible(screen.papers)
-        await pilot.press("escape")
-        await pilot.pause()
+        await shelf.press("escape")
+        await shelf.pause()
         assert visible(screen.papers)
 
 
-async def test_resizing_moves_between_layouts(sample_library):
-    app = PapershelfApp(sample_library)
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = app.screen
+async def test_resizing_moves_between_layouts(tui, sample_library):
+    async with tui(sample_library, size=(140, 40)) as shelf:
+        screen = shelf.app.screen
         for size in [(60, 20), (20, 8), (140, 40)]:
-            await pilot.resize_terminal(*size)
-            await pilot.pause()
+            await shelf.resize_terminal(*size)
+            await shelf.pause()
             assert visible(screen.papers)
         assert visible(screen.notes) and screen.papers.region.x < screen.detail.region.x
 
 
-async def test_the_cursor_stays_visible_after_shrinking(sample_library):
-    app = PapershelfApp(sample_library)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = app.screen
+async def test_the_cursor_stays_visible_after_shrinking(tui, sample_library):
+    async with tui(sample_library, size=(120, 40)) as shelf:
+        screen = shelf.app.screen
         for _ in range(30):
-            await pilot.press("j")
-        await pilot.resize_terminal(60, 12)
-        await pilot.pause()
+            await shelf.press("j")
+        await shelf.resize_terminal(60, 12)
+        await shelf.pause()
         top, height = round(screen.papers.scroll_y), screen.papers.scrollable_content_region.height
         assert top <= screen.papers.cursor < top + height
 
 
 @pytest.mark.parametrize("size", [(120, 36), (60, 20), (20, 8)])
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
-async def test_first_screen_is_styled_as_a_full_restyle_would_style_it(sample_library, size, theme):
+async def test_first_screen_is_styled_as_a_full_restyle_would_style_it(tui, sample_library, size, theme):
     """The main screen skips Textual's restyle on its first resume (startup time): what it
     shows must be what a restyle of every widget gives."""
     sample_library.set_setting("theme", theme)
     first = sample_library.entries()[0]
     sample_library.annotate([first.id], read=True, starred=True, add_tags=["rlhf"])
-    app = PapershelfApp(sample_library)
-    async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        before = app.export_screenshot()
-        app.screen.update_node_styles(animate=False)
-        await pilot.pause()
-        assert app.export_screenshot() == before
+    async with tui(sample_library, size=size) as shelf:
+        await shelf.pause()
+        before = shelf.app.export_screenshot()
+        shelf.app.screen.update_node_styles(animate=False)
+        await shelf.pause()
+        assert shelf.app.export_screenshot() == before

@@ -10,10 +10,9 @@ import pytest
 from storage.model.imported import ImportedPaper
 from storage.library import Library
 from storage.model.records import Shelf
+from tests.tui.pilot import SIZE
 from tui.app import PapershelfApp
 from tui.screens.main import MainScreen
-
-SIZE = (120, 36)
 
 
 def _papers(count: int) -> list[ImportedPaper]:
@@ -108,14 +107,13 @@ def test_the_stats_table_and_the_cli_list_use_separators(tmp_path, capsys, monke
     assert "1,001 papers · 0 read · 0 starred · showing 1,001" in capsys.readouterr().out
 
 
-async def test_the_status_line_counts_a_big_library_with_separators(tmp_path):
+async def test_the_status_line_counts_a_big_library_with_separators(tui, tmp_path):
     folder = tmp_path / "big"
     Library.open(folder).import_papers(_papers(1200), "made")
     library = Library.open(folder)
-    app = PapershelfApp(library)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert app.screen.status.message.startswith("1,200 papers · 0 read · 0 starred")
+    async with tui(library) as shelf:
+        await shelf.pause()
+        assert shelf.counts.startswith("1,200 papers · 0 read · 0 starred")
 
 
 # --- 3. the key bar of a narrow terminal keeps the most useful keys -------------------------
@@ -129,13 +127,12 @@ async def test_the_status_line_counts_a_big_library_with_separators(tmp_path):
         ((60, 20), ["/ Filter", "space Read", "s Star"], ["esc Back", "t Tags"]),
     ],
 )
-async def test_a_narrow_key_bar_drops_the_least_useful_keys_first(library, size, shown, dropped):
+async def test_a_narrow_key_bar_drops_the_least_useful_keys_first(tui, library, size, shown, dropped):
     from tui.widgets.key_bar import KeyBar
 
-    app = PapershelfApp(library)
-    async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        line = app.screen.query_one(KeyBar).render().plain
+    async with tui(library, size=size) as shelf:
+        await shelf.pause()
+        line = shelf.app.screen.query_one(KeyBar).render().plain
     assert len(line) <= size[0]
     assert line.rstrip().endswith("^p palette")
     for label in [*shown, "? Help", "q Quit"]:
@@ -160,37 +157,35 @@ def _burst(app: PapershelfApp, keys: list[str]) -> None:
         app._driver.send_message(event)
 
 
-async def test_letters_typed_right_after_t_go_into_the_tags_dialog(library, wait_for):
+async def test_letters_typed_right_after_t_go_into_the_tags_dialog(tui, library, wait_for):
     from textual.widgets import Input
 
     from tui.screens.tags import TagsScreen
 
-    app = PapershelfApp(library)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        second = app.screen.papers.entries[1].id
-        _burst(app, ["j", "t", *"rlhf"])
-        await wait_for(pilot, lambda: isinstance(app.screen, TagsScreen), what="the tags dialog")
-        await pilot.pause()
-        assert app.screen.query_one(Input).value == "rlhf"
-        _burst(app, ["enter", "j", "t", *"xy", "comma", "space", "z", "enter"])
+    async with tui(library) as shelf:
+        await shelf.pause()
+        second = shelf.app.screen.papers.entries[1].id
+        _burst(shelf.app, ["j", "t", *"rlhf"])
+        await wait_for(shelf, lambda: isinstance(shelf.app.screen, TagsScreen), what="the tags dialog")
+        await shelf.pause()
+        assert shelf.app.screen.query_one(Input).value == "rlhf"
+        _burst(shelf.app, ["enter", "j", "t", *"xy", "comma", "space", "z", "enter"])
         third = library.entries()[2].id
-        await wait_for(pilot, lambda: library.entry(third).shelf.tags == ("xy", "z"), what="the third paper's tags")
+        await wait_for(shelf, lambda: library.entry(third).shelf.tags == ("xy", "z"), what="the third paper's tags")
         assert library.entry(second).shelf.tags == ("rlhf",)
         assert not any(e.shelf.read or e.shelf.starred for e in library.entries()[1:])  # no "r" or "s" acted
 
 
-async def test_t_and_letters_behind_enter_in_the_filter_tag_the_best_match(library, wait_for):
+async def test_t_and_letters_behind_enter_in_the_filter_tag_the_best_match(tui, library, wait_for):
     """"/plans⏎tnew⏎" at once: the "t" of the query is typed; the t behind enter reaches the
     list late (handed on by the filter) and still gets "new" typed into its dialog."""
-    app = PapershelfApp(library)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        _burst(app, ["slash", *"plans", "enter", "t", *"new", "enter"])
+    async with tui(library) as shelf:
+        await shelf.pause()
+        screen = shelf.app.screen
+        _burst(shelf.app, ["slash", *"plans", "enter", "t", *"new", "enter"])
         first = library.entries()[0].id  # "Agents that critique their own plans", tagged rlhf, agents
-        await wait_for(pilot, lambda: library.entry(first).shelf.tags == ("rlhf", "agentsnew"), what="the tags")
-        assert screen.filter_bar.value == "plans" and isinstance(app.screen, MainScreen)
+        await wait_for(shelf, lambda: library.entry(first).shelf.tags == ("rlhf", "agentsnew"), what="the tags")
+        assert screen.filter_bar.value == "plans" and isinstance(shelf.app.screen, MainScreen)
         assert not any(e.shelf.read for e in library.entries())
 
 
@@ -217,52 +212,49 @@ def test_textual_reads_esc_and_a_letter_as_alt_letter():
     assert (key.key, key.character) == ("alt+j", "j")
 
 
-async def test_esc_then_j_read_at_once_leaves_the_filter_then_moves_down(library, wait_for):
-    app = PapershelfApp(library)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        _typed(app, "/crit")
-        await wait_for(pilot, lambda: screen.filter_bar.value == "crit", what="the query")
-        _typed(app, "\x1bj")
-        await wait_for(pilot, lambda: screen.focused is screen.papers and screen.papers.cursor == 1, what="the list, a row down")
+async def test_esc_then_j_read_at_once_leaves_the_filter_then_moves_down(tui, library, wait_for):
+    async with tui(library) as shelf:
+        await shelf.pause()
+        screen = shelf.app.screen
+        _typed(shelf.app, "/crit")
+        await wait_for(shelf, lambda: screen.filter_bar.value == "crit", what="the query")
+        _typed(shelf.app, "\x1bj")
+        await wait_for(shelf, lambda: screen.focused is screen.papers and screen.papers.cursor == 1, what="the list, a row down")
         assert screen.filter_bar.value == ""  # esc cleared it, "j" was not typed into it
 
 
-async def test_esc_then_a_capital_or_a_star_on_the_list(library, wait_for):
-    app = PapershelfApp(library)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        _typed(app, "\x1bG")
-        await wait_for(pilot, lambda: screen.papers.cursor == len(screen.papers) - 1, what="the last row")
-        _typed(app, "\x1bs")
+async def test_esc_then_a_capital_or_a_star_on_the_list(tui, library, wait_for):
+    async with tui(library) as shelf:
+        await shelf.pause()
+        screen = shelf.app.screen
+        _typed(shelf.app, "\x1bG")
+        await wait_for(shelf, lambda: screen.papers.cursor == len(screen.papers) - 1, what="the last row")
+        _typed(shelf.app, "\x1bs")
         last = screen.papers.entries[-1].id
-        await wait_for(pilot, lambda: library.entry(last).shelf.starred, what="the star")
+        await wait_for(shelf, lambda: library.entry(last).shelf.starred, what="the star")
 
 
 # --- 6. the welcome screen offers a throwaway demo library -----------------------------------
 
 
-async def test_the_welcome_screen_opens_a_throwaway_demo_and_leaves_the_library_empty(tmp_path, wait_for):
+async def test_the_welcome_screen_opens_a_throwaway_demo_and_leaves_the_library_empty(tui, tmp_path, wait_for):
     from tui.screens.welcome import WelcomeScreen
 
     library = Library.open(tmp_path / "mine")
-    app = PapershelfApp(library)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, WelcomeScreen)
-        assert "demo" in app.screen.query_one("#welcome-intro").content.plain.lower()
-        await pilot.press("f3")
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and len(app.screen.papers) > 0, what="the demo")
-        demo = app.screen
+    async with tui(library, size=(100, 30)) as shelf:
+        await shelf.pause()
+        assert isinstance(shelf.app.screen, WelcomeScreen)
+        assert "demo" in shelf.app.screen.query_one("#welcome-intro").content.plain.lower()
+        await shelf.press("f3")
+        await wait_for(shelf, lambda: isinstance(shelf.app.screen, MainScreen) and len(shelf.app.screen.papers) > 0, what="the demo")
+        demo = shelf.app.screen
         assert demo.library is not library and len(demo.library) >= 100
         assert "demo" in demo.status.message  # the reader is told it is not their library
         folder = demo.library.directory
-        await pilot.press("s")  # a change in the demo
-        await pilot.pause()
+        await shelf.press("s")  # a change in the demo
+        await shelf.pause()
         assert demo.library.entries()[0].shelf.starred
-        await pilot.press("q")
+        await shelf.press("q")
     assert len(Library.open(tmp_path / "mine")) == 0  # nothing was added to the reader's library
     assert not folder.exists()  # and the demo is gone
 
