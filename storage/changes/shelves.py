@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from typing import NamedTuple
 
 from storage.model.records import Shelf, normalise_tags
 from storage.model.text import clean_block, clean_line
 
 
-class ShelfChange(NamedTuple):
-    apply: Callable[[Shelf], Shelf]
-    label: str  # what undo says it undid
-    merge_key: str = ""  # consecutive steps with the same key are one undo step (typing a note)
+class ShelfChange:
+    """A change of shelf: `apply` makes the new shelf from the old one; `label` is what undo
+    says it undid; consecutive steps with the same `merge_key` are one undo step (typing a note).
+    (A plain class: this module is read at every start, and a NamedTuple costs 0.3 ms to define.)"""
+
+    __slots__ = ("apply", "label", "merge_key")
+
+    def __init__(self, apply: Callable[[Shelf], Shelf], label: str, merge_key: str = "") -> None:
+        self.apply, self.label, self.merge_key = apply, label, merge_key
 
 
 def clean_tags(tags: Iterable[str] | str) -> tuple[str, ...]:
