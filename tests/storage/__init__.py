@@ -1,0 +1,1 @@
+"""Tests of storage/: the library and its parts, without a UI."""

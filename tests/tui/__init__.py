@@ -1,0 +1,1 @@
+"""Tests of the Textual app: widgets, screens and keys, driven by Pilot."""

@@ -6,7 +6,7 @@ import pytest
 
 from storage import PapershelfError
 from storage.search.sorting import DEFAULT_SORT, SORTS, next_sort
-from tui.session import SAVED_FILTERS_SETTING, SORT_SETTING, TriageSession
+from tui.session import CURSOR_SETTING, SAVED_FILTERS_SETTING, SORT_SETTING, TriageSession
 
 
 @pytest.fixture
@@ -116,3 +116,25 @@ def test_undo_of_a_step_on_many_papers_goes_back_to_none(session, sample_library
     assert session.undo() == (None, None)
     assert session.redo() == "Redid: import of trending-sample.txt"
     assert session.redo() is None
+
+
+def test_the_cursor_is_remembered_for_the_next_sitting(session, sample_library):
+    first, second = (e.id for e in sample_library.entries()[:2])
+    session.remember_cursor(second)
+    session.remember_cursor(None)  # no paper highlighted: the last one is kept
+    assert session.cursor == second and sample_library.get_setting(CURSOR_SETTING) == second
+    assert TriageSession(sample_library).cursor == second
+
+
+def test_a_cursor_the_library_cannot_keep_is_tried_again_at_the_next_move(session, sample_library, monkeypatch):
+    pid = sample_library.entries()[0].id
+
+    def refuse(name, value):
+        raise PapershelfError("read-only")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(sample_library, "set_setting", refuse)
+        session.remember_cursor(pid)  # must not raise
+    assert session.cursor != pid and sample_library.get_setting(CURSOR_SETTING) != pid
+    session.remember_cursor(pid)
+    assert sample_library.get_setting(CURSOR_SETTING) == pid

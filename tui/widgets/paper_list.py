@@ -436,7 +436,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _render_row(self, row: int, entry: Entry, is_cursor: bool, width: int) -> Strip:
         """Segments straight from the entry (Rich Text cost ~4x as much: every first frame and
-        every keystroke draws ~30 rows). tests/test_tui_list.py holds the Text version to compare."""
+        every keystroke draws ~30 rows). tests/tui/test_list.py holds the Text version to compare."""
         styles = self._row_styles(is_cursor)
         shelf = entry.shelf
         tags = self._tags_label(entry, width)

@@ -6,7 +6,7 @@ note being typed, mid-filter, with a dialog open, during the external editor, mi
 Each case is drawn at random (a seeded generator) on a generated library. The default run
 is quick; on request:
 
-    PAPERSHELF_EXIT_CASES=50 PAPERSHELF_EXIT_PAPERS=100000 uv run pytest -p no:xdist tests/test_exit_anytime.py
+    PAPERSHELF_EXIT_CASES=50 PAPERSHELF_EXIT_PAPERS=100000 uv run pytest -n 0 tests/reliability/test_exit_anytime.py
 
 (PAPERSHELF_EXIT_SEED picks another draw.) The random delays are the point here, not a way
 to wait for the UI: everything else waits on the screen.
@@ -27,7 +27,7 @@ import pytest
 
 from storage.tools.demo import generate
 from storage.library import Library
-from tests.test_pty import Terminal
+from tests.reliability.test_pty import Terminal
 from tui.shutdown import WATCHDOG_STATUS
 
 CASES = int(os.environ.get("PAPERSHELF_EXIT_CASES", "14"))

@@ -1,0 +1,1 @@
+"""What papershelf promises under kills, signals, damage, hostile input and other processes."""
