@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the query module pulls in rapidfuzz: not needed for the fir
     from storage import Match
 
 SORT_SETTING = "sort"
+CURSOR_SETTING = "cursor"
 SAVED_FILTERS_SETTING = "saved_filters"
 SLOTS = FILTER_SLOTS  # the digit keys, in keyboard order
 BULK_CONFIRM_OVER = 5  # a bulk change to more papers than this asks first
@@ -204,6 +205,7 @@ class TriageSession:
         self.query = ""  # the query whose results are shown
         self.searching = False  # a filter is taking long (the index is being built, at 100,000 papers)
         self._counts: Counts | None = None
+        self.cursor: str | None = library.get_setting(CURSOR_SETTING)  # the paper the cursor was left on
 
     # --- what the library says ----------------------------------------------------------------
 
@@ -313,6 +315,19 @@ class TriageSession:
 
     def entries(self, ids: Sequence[str]) -> list[Entry]:
         return [self.library.entry(pid) for pid in ids]
+
+    # --- the cursor, remembered for the next sitting -----------------------------------------
+
+    def remember_cursor(self, paper_id: str | None) -> None:
+        """Keep the paper the cursor is on. A convenience: when the library cannot be written,
+        the next move tries again."""
+        if paper_id is None or paper_id == self.cursor:
+            return
+        try:
+            self.library.set_setting(CURSOR_SETTING, paper_id)
+        except PapershelfError:
+            return
+        self.cursor = paper_id
 
     # --- undo / redo --------------------------------------------------------------------------
 

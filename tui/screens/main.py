@@ -25,6 +25,8 @@ from storage import DEFAULT_SORT
 from storage import clean_block
 from tui import actions
 from tui.platform.watch import LibraryWatcher
+from tui.screens import flows
+from tui.screens.notes_swap import swap_in_editor
 from tui.screens.palette import SavedFilterCommands, saved_filter_commands
 from tui.session import BULK_CONFIRM_OVER, BulkChange, TriageSession, bulk_read, bulk_star, bulk_tags
 from tui.session import next_unread, papers, shorten, sort_label
@@ -39,11 +41,8 @@ from tui.widgets.status import StatusLine
 if TYPE_CHECKING:
     import tempfile
 
-    from textual.widget import AwaitMount
-
     from tui.widgets.notes import NotesEditor
 
-CURSOR_SETTING = "cursor"
 CURSOR_SAVE_DELAY = 1.0
 POLL_INTERVAL = 2.0
 SLOW_FILTER = 0.3  # seconds before the counts line says the filter is still searching
@@ -67,7 +66,6 @@ class MainScreen(Screen):
         self._classes_for_size()
         self.set_reactive(MainScreen.abstracts_pending, not library.abstracts_loaded)
         self._cursor_timer: Timer | None = None
-        self._saved_cursor: str | None = library.get_setting(CURSOR_SETTING)
         self._watcher = LibraryWatcher(library)
         self._showed_no_paper = True
         self._detail_pending = False
@@ -114,8 +112,8 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.papers.set_entries(self.library.entries())
-        if self._saved_cursor:
-            self.papers.move_to_paper(self._saved_cursor)
+        if self.session.cursor:
+            self.papers.move_to_paper(self.session.cursor)
         self._detail_pending = True  # the first frame shows the paper (its abstract follows)
         self._show_current()
         self.set_focus(self.papers)
@@ -147,7 +145,7 @@ class MainScreen(Screen):
             return  # the app is quitting (q pressed before the abstracts were in)
         self.abstracts_pending = False
         if error is not None:
-            self.notify(str(error), title="Abstracts", severity="error", markup=False, timeout=30)
+            self._error(error, "Abstracts", timeout=30)
         self.library_changed()  # the library's entries are newer still: they hold the abstracts
 
     def reload(self) -> None:
@@ -160,8 +158,7 @@ class MainScreen(Screen):
         try:
             changed = self._watcher.changed()
         except PapershelfError as error:
-            self.notify(str(error), title="Library", severity="error", markup=False)
-            return
+            return self._error(error, "Library")
         if changed:
             self.library_changed()
 
@@ -197,19 +194,11 @@ class MainScreen(Screen):
         return self._notes_swap
 
     async def _swap_in_notes_editor(self) -> None:
-        from tui.widgets.notes import NotesEditor
+        if isinstance(self.notes, NotesPreview) and self.is_attached:
+            await swap_in_editor(self.query_one("#notes"), self.notes, self.library.set_notes, self._notes_shown)
 
-        preview = self.notes
-        if not isinstance(preview, NotesPreview) or not self.is_attached:
-            return
-        editor = NotesEditor(self.library.set_notes)
-        editor.display = False  # mounted out of sight, then shown in the preview's place at once
-        await self.query_one("#notes").mount(editor)
-        editor.load(preview.entry)  # the paper the preview showed last
-        preview.display = False
-        editor.display = True
+    def _notes_shown(self, editor: NotesEditor) -> None:
         self.notes = editor
-        await preview.remove()
 
     # --- filtering and the counts line ------------------------------------------------------
 
@@ -310,8 +299,7 @@ class MainScreen(Screen):
         try:
             updated = change(current)
         except PapershelfError as error:
-            self.notify(str(error), title="Not saved", severity="error", markup=False)
-            return
+            return self._error(error, "Not saved")
         self._apply(updated if isinstance(updated, list) else [updated])
 
     def _schedule_cursor_save(self) -> None:
@@ -320,14 +308,10 @@ class MainScreen(Screen):
         self._cursor_timer = self.set_timer(CURSOR_SAVE_DELAY, self._save_cursor, name="save-cursor")
 
     def _save_cursor(self) -> None:
-        pid = self.papers.highlighted_id
-        if pid is None or pid == self._saved_cursor:
-            return
-        try:
-            self.library.set_setting(CURSOR_SETTING, pid)
-        except PapershelfError:
-            return  # the cursor is a convenience; the next move tries again
-        self._saved_cursor = pid
+        self.session.remember_cursor(self.papers.highlighted_id)
+
+    def _error(self, error: PapershelfError, title: str, timeout: float | None = None) -> None:
+        self.notify(str(error), title=title, severity="error", markup=False, timeout=timeout)
 
     # --- layout for small terminals -------------------------------------------------------
 
@@ -463,23 +447,15 @@ class MainScreen(Screen):
         await self._after_keys_sent_to_the_list()
         if (current := self.current) is None:
             return
+        known = self.library.all_tags()
         if ids := self._selected_ids():
-            await self._ask_tags(f"Add tags to {papers(len(ids))} (selected)", (), partial(self._add_tags, ids))
-            return
+            title, tags, then = f"Add tags to {papers(len(ids))} (selected)", (), partial(self._add_tags, ids)
+        else:  # for the paper the dialog named, wherever the cursor is by then
+            title, tags, then = current.paper.title, current.shelf.tags, partial(self._set_tags, current)
+        await flows.ask_tags(self.app, title, tags, known, then)
 
-        def save(tags: tuple[str, ...]) -> None:  # for the paper the dialog named, wherever the cursor is now
-            self._change(lambda e: self.library.set_tags(e.id, tags), current)
-
-        await self._ask_tags(current.paper.title, current.shelf.tags, save)
-
-    def _ask_tags(self, title: str, tags: Sequence[str], then: Callable[[tuple[str, ...]], None]) -> AwaitMount:
-        from .tags import TagsScreen  # the dialogs are imported when first opened: startup time
-
-        def answered(tags: tuple[str, ...] | None) -> None:
-            if tags is not None:
-                then(tags)
-
-        return self.app.push_screen(TagsScreen(title, tuple(tags), self.library.all_tags()), answered)
+    def _set_tags(self, paper: Entry, tags: tuple[str, ...]) -> None:
+        self._change(lambda e: self.library.set_tags(e.id, tags), paper)
 
     async def action_focus_notes(self) -> None:
         await self._after_keys_sent_to_the_list()
@@ -501,29 +477,14 @@ class MainScreen(Screen):
 
             after = edit_text(self.app, before)
         except PapershelfError as error:
-            self.notify(str(error), title="Editor", severity="error", markup=False)
-            return
+            return self._error(error, "Editor")
         if clean_block(after) != before:
             self._change(lambda e: self.library.set_notes(e.id, after))
             self.notes.load(self.current)
 
     def action_open_link(self) -> None:
-        if (current := self.current) is None:
-            return
-        links = current.paper.links
-        if not links:
-            self.notify("This paper has no links.", markup=False)
-        elif len(links) == 1:
-            self._open(links[0])
-        else:
-            from .links import LinkChooser
-
-            self.app.push_screen(LinkChooser(links), self._open)
-
-    def _open(self, url: str | None) -> None:
-        if url:
-            self.app.open_url(url)
-            self.notify(url, title="Opening", markup=False)
+        if (current := self.current) is not None:
+            flows.open_link(self.app, current.paper.links)
 
     def action_copy(self) -> None:
         if (current := self.current) is None:
@@ -533,9 +494,7 @@ class MainScreen(Screen):
             current = self.library.entry(current.id)
         except PapershelfError:
             pass  # copy what is known (the error was shown when the abstracts failed to load)
-        from .copy import CopyChooser  # dialogs are imported when first opened: startup time
-
-        self.app.push_screen(CopyChooser(current))
+        flows.show_copy(self.app, current)
 
     def action_more_like_this(self) -> None:
         if (current := self.current) is None:
@@ -580,24 +539,17 @@ class MainScreen(Screen):
             self._confirm_bulk(bulk_tags(tags), ids)
 
     def _confirm_bulk(self, change: BulkChange, ids: Sequence[str]) -> None:
+        run = partial(self._run_bulk, change, ids)
         if len(ids) <= BULK_CONFIRM_OVER:
-            self._run_bulk(change, ids)
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._run_bulk(change, ids)
-
-        from .confirm import ConfirmScreen
-
-        self.app.push_screen(ConfirmScreen(change.question(len(ids)), "Change several papers"), answered)
+            run()
+        else:
+            flows.confirm(self.app, change.question(len(ids)), "Change several papers", run)
 
     def _run_bulk(self, change: BulkChange, ids: Sequence[str]) -> None:
         try:
             entries = change.apply(self.library, ids)
         except PapershelfError as error:
-            self.notify(str(error), title="Not saved", severity="error", markup=False)
-            return
+            return self._error(error, "Not saved")
         self._apply(entries)
         self.notify(change.done(len(ids)), markup=False)
 
@@ -614,8 +566,7 @@ class MainScreen(Screen):
         try:
             label, back_to = step()
         except PapershelfError as error:
-            self.notify(str(error), title="Not undone", severity="error", markup=False)
-            return
+            return self._error(error, "Not undone")
         if label is None:
             self.notify(nothing, markup=False)
             return
@@ -626,20 +577,14 @@ class MainScreen(Screen):
 
     def action_save_filter(self) -> None:
         text = self.filter_bar.value
+        flows.ask_filter_slot(self.app, text, self.session.saved_filters(), partial(self._save_filter, text))
 
-        def save(slot: str | None) -> None:
-            if slot is None:
-                return
-            try:
-                said = self.session.save_filter(slot, text)
-            except PapershelfError as error:
-                self.notify(str(error), title="Not saved", severity="error", markup=False)
-                return
-            self.notify(said, title="Saved filter", markup=False)
-
-        from .save_filter import SaveFilterScreen
-
-        self.app.push_screen(SaveFilterScreen(text, self.session.saved_filters()), save)
+    def _save_filter(self, text: str, slot: str) -> None:
+        try:
+            said = self.session.save_filter(slot, text)
+        except PapershelfError as error:
+            return self._error(error, "Not saved")
+        self.notify(said, title="Saved filter", markup=False)
 
     def action_recall_filter(self, slot: str) -> None:
         text = self.session.recall_filter(slot)
@@ -653,29 +598,21 @@ class MainScreen(Screen):
         try:
             order = self.session.cycle_sort()
         except PapershelfError as error:
-            self.notify(str(error), title="Sort not saved", severity="error", markup=False)
-            return
+            return self._error(error, "Sort not saved")
         self.filter_bar.refilter()
         self._show_counts()
         self.notify(f"Sorted by {sort_label(order)}", markup=False)
 
     def action_stats(self) -> None:
-        from .stats import StatsScreen  # imported when first opened: startup time
-
-        self.app.push_screen(StatsScreen(self.library))
+        flows.show_stats(self.app, self.library)
 
     def action_export(self) -> None:
         self.notes.flush()
-        from .export import ExportScreen, export_scopes
-
         shown = [entry.id for entry in self.papers.entries]
-        scopes = export_scopes(self.library, self.filter_bar.value, shown, frozenset(self._selected_ids()))
-        self.app.push_screen(ExportScreen(self.library, scopes))
+        flows.show_export(self.app, self.library, self.filter_bar.value, shown, frozenset(self._selected_ids()))
 
     def action_help(self) -> None:
-        from .help import HelpScreen
-
-        self.app.push_screen(HelpScreen(actions.ACTIONS))
+        flows.show_help(self.app)
 
     def action_quit(self) -> None:
         self.save_state()
