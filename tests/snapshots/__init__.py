@@ -1,0 +1,1 @@
+"""SVG snapshots of the real screens (pytest-textual-snapshot)."""

@@ -1,0 +1,1 @@
+"""Widgets: the paper list (Line API), detail pane, filter bar, notes editor, key bar, status line."""
