@@ -171,18 +171,22 @@ def tell_it_to_quit(term: Terminal, case: Case) -> None:
 
 
 def wait_for_the_end(term: Terminal, case: Case, record_property) -> int:
-    """The exit status; fails (after a SIGKILL) if the process outlives EXIT_SECONDS."""
+    """The exit status; fails (after a SIGKILL) if the process outlives EXIT_SECONDS. Waits on
+    the process itself (a pidfd), reading the terminal meanwhile unless it was closed."""
     start = time.monotonic()
     deadline = start + EXIT_SECONDS
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(term.pid, os.WNOHANG)
-        if done:
-            record_property("exit_seconds", round(time.monotonic() - start, 2))  # (--junitxml)
-            return status
-        if case.method == "close":
-            time.sleep(0.05)
-        else:
-            pause_reading(term, 0.05)
+    process = os.pidfd_open(term.pid)
+    watched = [process] if case.method == "close" else [process, term.fd]
+    try:
+        while (left := deadline - time.monotonic()) > 0:
+            ready = select.select(watched, [], [], left)[0]
+            if process in ready:
+                record_property("exit_seconds", round(time.monotonic() - start, 2))  # (--junitxml)
+                return os.waitpid(term.pid, 0)[1]
+            if ready and not term._read():
+                watched = [process]  # the terminal's other side is gone: only the process is left
+    finally:
+        os.close(process)
     os.kill(term.pid, signal.SIGKILL)
     os.waitpid(term.pid, 0)
     raise AssertionError(f"papershelf was still running {EXIT_SECONDS:.0f} s after {case}")
