@@ -325,33 +325,27 @@ async def test_a_hostile_file_name_shows_literally_in_the_toast(sample_library, 
 # --- the clipboard ------------------------------------------------------------------------
 
 
-async def test_export_to_the_clipboard(sample_library, monkeypatch, wait_for):
+@pytest.mark.parametrize(
+    ("system_works", "toast"),
+    [
+        (True, "Copied 48 papers as BibTeX to the clipboard"),
+        (False, "Sent 48 papers as BibTeX to the terminal clipboard (OSC 52) — your terminal must allow it"),
+    ],
+    ids=["system clipboard", "osc52 when there is none"],
+)
+async def test_export_to_the_clipboard_says_which_one_it_used(sample_library, monkeypatch, wait_for, system_works, toast):
     app = PapershelfApp(sample_library)
-    fake = FakeClipboards(monkeypatch, app, system_works=True)
+    fake = FakeClipboards(monkeypatch, app, system_works=system_works)
     async with app.run_test(size=SIZE) as pilot:
         await open_export(pilot, wait_for)
         await pick(pilot, "#export-format", "BibTeX")
         await pilot.click("#export-copy")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert messages(app) == ["Copied 48 papers as BibTeX to the clipboard"]
-    assert fake.system == [to_bibtex(sample_library.entries())]
-    assert fake.terminal == []
-
-
-async def test_without_a_system_clipboard_osc52_is_used_and_the_toast_says_so(sample_library, monkeypatch, wait_for):
-    app = PapershelfApp(sample_library)
-    fake = FakeClipboards(monkeypatch, app, system_works=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_export(pilot, wait_for)
-        await pick(pilot, "#export-format", "BibTeX")
-        await pilot.click("#export-copy")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert messages(app) == [
-            "Sent 48 papers as BibTeX to the terminal clipboard (OSC 52) — your terminal must allow it"
-        ]
-    assert fake.terminal == [to_bibtex(sample_library.entries())]
+        assert messages(app) == [toast]
+    used, unused = (fake.system, fake.terminal) if system_works else (fake.terminal, fake.system)
+    assert used == [to_bibtex(sample_library.entries())]
+    assert unused == []
 
 
 async def test_a_clipboard_tool_that_hangs_falls_back_without_freezing(sample_library, monkeypatch, wait_for):
