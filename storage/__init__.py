@@ -14,7 +14,7 @@ _PUBLIC = {
     "storage.changes.entries": ("Counts",),
     "storage.model.records": ("Entry", "Paper", "Shelf", "normalise_tags"),
     "storage.model.errors": ("PapershelfError", "ImportFormatError", "DamagedLibraryError", "UnknownPaperError"),
-    "storage.model.text": ("printable", "clean_line", "clean_block"),
+    "storage.model.text": ("printable", "clean_line", "clean_block", "plural"),
     "storage.files.outputs": ("write_new_file",),
     "storage.files.paths": ("library_dir",),
     "storage.formats.detect": ("load_bytes",),

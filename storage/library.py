@@ -22,7 +22,7 @@ from storage.files import paths
 from storage.files.tinystore import gc_paused
 from storage.model.errors import PapershelfError
 from storage.model.records import Entry
-from storage.model.text import clean_line
+from storage.model.text import clean_line, plural
 
 if TYPE_CHECKING:
     from storage.changes.history import Step
@@ -43,7 +43,7 @@ class ImportResult(NamedTuple):
 
     def summary(self) -> str:
         return (
-            f"{self.source}: {self.total:,} papers "
+            f"{self.source}: {plural(self.total, 'paper')} "
             f"({len(self.added):,} new, {self.existing:,} already in the library)"
         )
 

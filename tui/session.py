@@ -17,6 +17,7 @@ from storage import Counts, Library
 from storage import Entry
 from storage import DEFAULT_SORT, SORTS, next_sort, sort_matches
 from tui.actions import FILTER_SLOTS
+from tui.render.counts import papers
 from tui.widgets.paper_list import PaperRows
 
 if TYPE_CHECKING:  # the query module pulls in rapidfuzz: not needed for the first screen
@@ -161,10 +162,6 @@ def bulk_star(entries: Sequence[Entry]) -> BulkChange:
 def bulk_tags(tags: Sequence[str]) -> BulkChange:
     shown = " ".join(f"#{tag}" for tag in tags)
     return BulkChange(f"Tag … {shown}", f"Tagged … {shown}", add_tags=tuple(tags))
-
-
-def papers(count: int) -> str:
-    return f"{count:,} paper{'s' if count != 1 else ''}"
 
 
 # --- the counts line --------------------------------------------------------------------------

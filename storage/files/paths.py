@@ -25,3 +25,14 @@ def default_library_dir() -> Path:
 
 def library_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(explicit).expanduser() if explicit else default_library_dir()
+
+
+def cache_dir() -> Path:
+    """Where source responses are cached: `$PAPERSHELF_CACHE_DIR`, else the platform's user
+    cache directory for papershelf."""
+    override = os.environ.get("PAPERSHELF_CACHE_DIR", "").strip()
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("papershelf", appauthor=False)) / "responses"

@@ -17,7 +17,7 @@ from operator import attrgetter
 
 from storage.model.errors import ImportFormatError
 from storage.model.imported import ImportedPaper
-from storage.model.text import clean_line
+from storage.model.text import WEB_LINK, clean_line
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -63,7 +63,7 @@ _WRAPPED_WORD = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
-_URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+_URL = re.compile(WEB_LINK, re.IGNORECASE)
 _TRAILING_PUNCTUATION = ".,;:!?'\""
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
 

@@ -18,6 +18,17 @@ _ESCAPES = r"""(?xs)
 _CONTROLS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]"
 _SURROGATES = r"[\ud800-\udfff]"
 _SPACES = r"[ \t\u00a0\u2000-\u200a\u3000]+"
+# A link papershelf will show and open: http(s), no spaces, no quotes or angle brackets.
+WEB_LINK = r"https?://[^\s<>\"]+"
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 paper`, `2 papers`, `10,000 papers`."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def is_web_link(text: str) -> bool:
+    return re.fullmatch(WEB_LINK, text, re.IGNORECASE) is not None
 
 
 def strip_controls(text: str) -> str:

@@ -6,12 +6,13 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from . import endpoints
-from .errors import SourceError
-from .http import Client
-from .parse_arxiv import ARXIV_API, error_message, parse_arxiv_atom
-from .parse_feed import parse_feed
-from .record import SourcePaper
+from storage.sources import endpoints
+from storage.sources.errors import SourceError
+from storage.sources.cache import LISTING_MAX_AGE
+from storage.sources.http import Client
+from storage.sources.parse_arxiv import ARXIV_API, error_message, parse_arxiv_atom
+from storage.sources.parse_feed import parse_feed
+from storage.sources.record import SourcePaper
 
 ARXIV_RSS = "arXiv RSS"
 BATCH = 100  # ids per id_list request
@@ -51,13 +52,13 @@ def search_title(client: Client, title: str, max_results: int = 5) -> list[Sourc
     return _api(client, title_search_url(title, max_results))
 
 
-def fetch_listing(client: Client, categories: Iterable[str], max_age: float | None = None) -> list[SourcePaper]:
+def fetch_listing(client: Client, categories: Iterable[str], max_age: float | None = LISTING_MAX_AGE) -> list[SourcePaper]:
     """Today's RSS listing of these categories ([] on days without announcements)."""
     url = rss_url(categories)
     return parse_feed(client.get(url, source=ARXIV_RSS, interval=endpoints.arxiv_delay(), max_age=max_age), ARXIV_RSS)
 
 
-def fetch_feed(client: Client, url: str, max_age: float | None = None) -> list[SourcePaper]:
+def fetch_feed(client: Client, url: str, max_age: float | None = LISTING_MAX_AGE) -> list[SourcePaper]:
     """The papers of any RSS or Atom feed."""
     return parse_feed(client.get(url, source=url, max_age=max_age), url)
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import time
 from pathlib import Path
 
-import platformdirs
+from storage.files.paths import cache_dir
+from storage.files.tinystore import atomic_write_bytes
 
-
-def cache_dir() -> Path:
-    """`PAPERSHELF_CACHE_DIR`, else the platform's user cache folder for papershelf."""
-    configured = os.environ.get("PAPERSHELF_CACHE_DIR", "").strip()
-    return Path(configured) if configured else Path(platformdirs.user_cache_dir("papershelf")) / "responses"
+# A listing (today's RSS, an HF daily list) is asked again after an hour: its URL stays the same
+# while its content changes. A paper's record (an id, a search) is kept until the cache is cleared.
+LISTING_MAX_AGE = 3600.0
 
 
 class ResponseCache:
@@ -40,12 +37,6 @@ class ResponseCache:
         """Store the body; a cache that cannot be written is skipped (the answer is still used)."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=self.folder, prefix=".part-")
+            atomic_write_bytes(self.path(url), body)
         except OSError:
-            return
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(body)
-            os.replace(temp, self.path(url))
-        except OSError:
-            Path(temp).unlink(missing_ok=True)
+            pass

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from typing import Literal
 
-from .parse_arxiv import parse_arxiv_atom
-from .parse_feed import parse_feed
-from .parse_hf import is_item, parse_hf_html, parse_hf_json
-from .parse_ids import is_id_list
-from .record import SourcePaper
+from storage.sources.parse_hf import is_item
+from storage.sources.parse_ids import is_id_list
 
 Kind = Literal["hf-json", "hf-html", "arxiv-atom", "feed", "arxiv-ids"]
-
-PARSERS: dict[str, Callable[..., list[SourcePaper]]] = {
-    "hf-json": parse_hf_json,
-    "hf-html": parse_hf_html,
-    "arxiv-atom": parse_arxiv_atom,
-    "feed": parse_feed,
-}
 
 _XML_ROOT = re.compile(rb"<(?:[\w-]+:)?(rss|feed|RDF)[\s>]")
 _ARXIV_API_MARK = re.compile(rb"arxiv\.org/api|opensearch", re.IGNORECASE)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlencode
 
-from . import endpoints
-from .errors import SourceError
-from .http import Client
-from .parse_hf import HF, parse_hf_json
-from .record import SourcePaper
+from storage.sources import endpoints
+from storage.sources.errors import SourceError
+from storage.sources.cache import LISTING_MAX_AGE
+from storage.sources.http import Client
+from storage.sources.parse_hf import HF, parse_hf_json
+from storage.sources.record import SourcePaper
 
 
 def daily_papers_url(
@@ -44,7 +45,7 @@ def search_url(query: str) -> str:
     return f"{endpoints.hf_url()}/api/papers/search?{urlencode({'q': query})}"
 
 
-def fetch_daily(client: Client, *, max_age: float | None = None, **period: object) -> list[SourcePaper]:
+def fetch_daily(client: Client, *, max_age: float | None = LISTING_MAX_AGE, **period: object) -> list[SourcePaper]:
     """The papers of one HF daily list (arguments as daily_papers_url)."""
     return parse_hf_json(client.get(daily_papers_url(**period), source=HF, max_age=max_age), HF)  # type: ignore[arg-type]
 

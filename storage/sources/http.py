@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .cache import ResponseCache
-from .errors import SourceError
+from storage.sources.cache import ResponseCache
+from storage.sources.errors import SourceError
 
 USER_AGENT = "papershelf/0.1 (terminal reading list for research papers)"
 MAX_BYTES = 20 * 2**20

@@ -7,9 +7,9 @@ from typing import Any
 
 import feedparser
 
-from .errors import SourceError
-from .ids import find_arxiv_id
-from .record import SourcePaper, source_paper
+from storage.sources.errors import SourceError
+from storage.sources.ids import find_arxiv_id
+from storage.sources.record import SourcePaper, source_paper
 
 ARXIV_API = "arXiv API"
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from .ids import find_arxiv_id
-from .parse_arxiv import read_feed
-from .record import SourcePaper, source_paper
+from storage.sources.ids import find_arxiv_id
+from storage.sources.parse_arxiv import read_feed
+from storage.sources.record import SourcePaper, source_paper
 
 # arXiv RSS item description: "arXiv:2403.01234v1 Announce Type: new \nAbstract: ..."
 _ARXIV_DESCRIPTION = re.compile(r"\s*arXiv:(\S+)\s+Announce Type:\s*([\w-]+)\s+Abstract:\s*(.*)", re.DOTALL)

@@ -7,9 +7,9 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from .errors import SourceError
-from .ids import arxiv_id
-from .record import HF_PAPER_PAGE, SourcePaper, source_paper, text
+from storage.sources.errors import SourceError
+from storage.sources.ids import arxiv_id
+from storage.sources.record import HF_PAPER_PAGE, SourcePaper, source_paper, text
 
 HF = "Hugging Face"
 
@@ -64,19 +64,19 @@ def is_item(value: Any) -> bool:
 
 def hf_paper(item: dict[str, Any]) -> SourcePaper:
     paper = item.get("paper", item)
-    paper_id = text(paper.get("id"))
+    paper_id = arxiv_id(text(paper.get("id")))
     authors = [author.get("name") for author in paper.get("authors") or () if isinstance(author, dict)]
     return source_paper(
         "hf",
         paper.get("title") or item.get("title"),
         abstract=paper.get("summary") or item.get("summary"),
         authors=authors,
-        arxiv_id=arxiv_id(paper_id),
+        arxiv_id=paper_id,
         published=paper.get("publishedAt") or item.get("publishedAt"),
         listed=paper.get("submittedOnDailyAt") or item.get("submittedOnDailyAt"),
         upvotes=paper.get("upvotes"),
         github_repo=paper.get("githubRepo"),
         github_stars=paper.get("githubStars"),
         project_page=paper.get("projectPage"),
-        hf_url=HF_PAPER_PAGE.format(paper_id) if arxiv_id(paper_id) else "",
+        hf_url=HF_PAPER_PAGE.format(paper_id) if paper_id else "",
     )

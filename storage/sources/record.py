@@ -8,10 +8,9 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from storage.model.text import clean_block, clean_line
+from storage.model.text import clean_block, clean_line, is_web_link
 
-from .ids import arxiv_id as _arxiv_id
-from .ids import find_arxiv_id
+from storage.sources.ids import find_arxiv_id
 
 SOURCES = ("hf", "arxiv-api", "arxiv-rss", "feed")
 HF_PAPER_PAGE = "https://huggingface.co/papers/{}"
@@ -60,7 +59,7 @@ def source_paper(source: str, title: Any, **fields: Any) -> SourcePaper:
     made ISO, numbers checked, links kept only if http(s); abs and pdf links built from the arXiv id."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
-    arxiv = _arxiv_id(text(fields.get("arxiv_id"))) or find_arxiv_id(text(fields.get("arxiv_id")))
+    arxiv = find_arxiv_id(text(fields.get("arxiv_id")))
     return SourcePaper(
         title=clean_line(text(title)),
         source=source,
@@ -104,7 +103,7 @@ def count(value: Any) -> int | None:
 def web_link(value: Any) -> str:
     """The link if it is an http(s) URL without spaces, else ""."""
     link = clean_line(text(value))
-    return link if re.fullmatch(r"https?://[^\s<>\"]+", link, re.IGNORECASE) else ""
+    return link if is_web_link(link) else ""
 
 
 def iso_date(value: Any) -> str:

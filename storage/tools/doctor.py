@@ -29,6 +29,7 @@ from storage.model.ids import doc_id, paper_id
 from storage.files.schema import ABSTRACTS, META, PAPERS, SCHEMA_VERSION, SETTINGS, SHELVES
 from storage.files.locking import LibraryLock
 from storage.model.records import Shelf
+from storage.model.text import plural
 from storage.files.journal import discard, replay_onto
 from storage.files.tinystore import atomic_write_bytes
 
@@ -63,10 +64,6 @@ class BackupInfo:
         when = f"{self.taken:%Y-%m-%d %H:%M:%S} UTC" if self.taken else "time unknown"
         what = plural(self.annotated, "annotated paper") if self.annotated is not None else f"unusable: {self.problem}"
         return f"{shown(self.path.name):<56} {when}  {shown(self.reason):<14} {what}"
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def shown(text: str) -> str:

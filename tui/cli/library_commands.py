@@ -11,6 +11,7 @@ from rich.console import Console
 
 from storage import ImportFormatError, ImportResult, Library, PapershelfError
 from storage import clean_line, printable
+from tui.render.counts import papers
 
 if TYPE_CHECKING:
     import argparse
@@ -79,7 +80,7 @@ def export(library: Library, fmt: str, query: str, output: str, force: bool) -> 
         sys.stdout.write(text)
         return 0
     target = write_new_file(Path(output), text, force, protect=library.directory)
-    print(f"wrote {len(entries):,} papers as {fmt} to {target}", file=sys.stderr)
+    print(f"wrote {papers(len(entries))} as {fmt} to {target}", file=sys.stderr)
     return 0
 
 

@@ -25,6 +25,7 @@ from storage import Entry
 from storage import write_new_file
 from storage import clean_line
 from tui.platform.clipboard import copied_message, copy_text
+from tui.render.counts import papers
 
 FORMAT_NAMES = {"md": "Markdown", "bib": "BibTeX", "csv": "CSV", "json": "JSON"}
 EXTENSIONS = {fmt: f".{fmt}" for fmt in FORMATS}
@@ -40,10 +41,6 @@ class ExportScope:
     label: str
     heading: str
     entries: Callable[[], Sequence[Entry]]
-
-
-def papers(count: int) -> str:
-    return f"{count:,} paper" + ("" if count == 1 else "s")
 
 
 def export_scopes(library: Library, query: str, shown: Sequence[str], chosen: Set[str]) -> list[ExportScope]:

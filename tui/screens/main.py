@@ -29,13 +29,14 @@ from tui.screens import flows
 from tui.screens.notes_swap import swap_in_editor
 from tui.screens.palette import SavedFilterCommands, saved_filter_commands
 from tui.session import BULK_CONFIRM_OVER, BulkChange, TriageSession, bulk_read, bulk_star, bulk_tags
-from tui.session import next_unread, papers, shorten, sort_label
+from tui.render.counts import papers
+from tui.session import next_unread, shorten, sort_label
 from tui.textual_private import skip_restyle
 from tui.widgets.detail import DetailView
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.notes_preview import NotesPreview
-from tui.widgets.paper_list import PaperList, PaperRows
+from tui.widgets.paper_list import PaperList
 from tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:

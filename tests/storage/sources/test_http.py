@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 
@@ -142,7 +143,7 @@ def test_cache_makes_a_rerun_send_no_request(endpoints, clock, cache_dir):
         assert arxiv.fetch_ids(rerun, ["2403.01234", "hep-th/9901001"]) == papers
         assert rerun.requests == 0
     assert requests_to(endpoints, "/api/query") == 1
-    assert [path.name.startswith(".part-") for path in cache_dir.iterdir()] == [False]
+    assert [path.name.startswith(".") for path in cache_dir.iterdir()] == [False]  # no temp file left
 
 
 def test_errors_are_not_cached(endpoints, client):
@@ -176,3 +177,23 @@ def test_hf_requests_are_not_paced(endpoints, client, clock, monkeypatch):
     hf.search(client, "one")
     hf.search(client, "two")
     assert clock.sleeps == []
+
+
+def test_a_listing_is_asked_again_after_an_hour(endpoints, client, cache_dir):
+    """Today's RSS listing keeps its URL while its content changes: an hour-old copy is stale."""
+    endpoints.expect_request("/rss/cs.LG").respond_with_data(data("arxiv-rss.xml"), content_type="application/rss+xml")
+    first = arxiv.fetch_listing(client, ["cs.LG"])
+    assert arxiv.fetch_listing(client, ["cs.LG"]) == first
+    assert requests_to(endpoints, "/rss/cs.LG") == 1
+    (cached,) = cache_dir.iterdir()
+    an_hour_ago = cached.stat().st_mtime - 3601
+    os.utime(cached, (an_hour_ago, an_hour_ago))
+    arxiv.fetch_listing(client, ["cs.LG"])
+    assert requests_to(endpoints, "/rss/cs.LG") == 2
+
+
+def test_any_feed_by_its_url(endpoints, client):
+    endpoints.expect_request("/blog.atom").respond_with_data(data("blog-atom.xml"), content_type="application/atom+xml")
+    papers = arxiv.fetch_feed(client, endpoints.url_for("/blog.atom"))
+    assert papers and all(paper.title for paper in papers)
+    assert {paper.source for paper in papers} == {"feed"}

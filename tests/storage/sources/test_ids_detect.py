@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 import pytest
 
 from storage.sources.detect import detect
-from storage.sources.errors import SourceError
+from storage.model.errors import ImportFormatError
 from storage.sources.http import retry_delay
 from storage.sources.ids import arxiv_id, find_arxiv_id
-from storage.sources.parse_ids import parse_id_list
+from storage.sources.parse_ids import is_id_list, parse_id_list
 from storage.sources.record import iso_date, source_paper
 from tests.helpers import DATA
 from tests.storage.sources.conftest import data
@@ -49,8 +49,14 @@ def test_id_list_file():
 
 
 def test_id_list_names_the_bad_line():
-    with pytest.raises(SourceError, match=r"^list.txt:2: not an arXiv id or paper URL: a title$"):
+    with pytest.raises(ImportFormatError, match=r"^list.txt:2: not an arXiv id or paper URL: a title$"):
         parse_id_list(b"2403.01234\na title\n", "list.txt")
+
+
+def test_a_comment_may_follow_an_id():
+    text = "# to read\n2403.01234  # the good one\nhttps://arxiv.org/abs/2402.05555v2 # and this\n"
+    assert parse_id_list(text) == ["2403.01234", "2402.05555"]
+    assert is_id_list(text)
 
 
 @pytest.mark.parametrize(
