@@ -228,6 +228,10 @@ class Library:
         """Fold the annotations journal into annotations.json (done on close; optional)."""
         self._writer.compact()
 
+    def hold_writes(self, timeout: float) -> bool:
+        """For a process about to end at once: wait for a write in progress, block any later one."""
+        return self._writer.lock.hold(timeout)
+
     def close(self) -> None:
         try:
             self.compact()

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from storage import Library
 from tui.screens.main import MainScreen
 from tui.widgets.burst_keys import esc_then_key
-from tui.shutdown import EditorInterrupted, ExitWatchdog, QuitSignals, hold_library_writes
+from tui.shutdown import HOLD_WRITES_SECONDS, EditorInterrupted, ExitWatchdog, QuitSignals
 from tui.textual_private import app_driver, event_loop
 
 THEME_SETTING = "theme"
@@ -173,7 +173,7 @@ class PapershelfApp(App[None]):
     def _last_moment(self) -> None:
         """The watchdog ends the process now: no library write is cut short; the terminal is
         put back as it was."""
-        hold_library_writes(self.library)
+        self.library.hold_writes(HOLD_WRITES_SECONDS)  # a write cut short is no worse than a kill -9
         if (restore := getattr(app_driver(self), "restore_terminal_at_once", None)) is not None:
             restore()
 

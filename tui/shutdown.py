@@ -84,14 +84,3 @@ class ExitWatchdog:
             self._before_exit()
         finally:
             os._exit(status)
-
-
-def hold_library_writes(library, timeout: float = HOLD_WRITES_SECONDS) -> None:
-    """Wait for a library write in progress in this process to complete and keep any other
-    from starting: the process is about to end at once. Every write holds the library lock,
-    whose in-process part is a thread lock (storage/locking.py); storage has no public call
-    for this, hence the reach inside. (Another process's writes are its own; and a write cut
-    short is no worse than a kill -9, which the storage survives.)"""
-    thread_lock = getattr(getattr(library, "_lock", None), "_thread_lock", None)
-    if thread_lock is not None:
-        thread_lock.acquire(timeout=timeout)

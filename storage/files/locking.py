@@ -41,6 +41,11 @@ class LibraryLock:
             self._fd = None
         self._thread_lock.release()
 
+    def hold(self, timeout: float) -> bool:
+        """Wait (at most `timeout` s) for this process's write in progress to end, then keep any
+        other thread from starting one, for good: the process is about to end."""
+        return self._thread_lock.acquire(timeout=timeout)
+
     def _open(self) -> int:
         try:
             return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)

@@ -357,3 +357,16 @@ def test_a_malformed_paper_record_is_named_and_the_library_left_untouched(sample
     with pytest.raises(DamagedLibraryError, match=rf"catalogue\.json: paper record {key} is malformed"):
         Library.open(sample_library.directory)
     assert path.read_bytes() == before
+
+
+def test_held_writes_wait_for_the_one_in_progress_and_block_later_ones(sample_library):
+    """What papershelf's exit watchdog relies on before it ends the process at once."""
+    import threading
+
+    pid = sample_library.entries()[0].id
+    assert sample_library.hold_writes(timeout=5)
+    finished = threading.Event()
+    writer = threading.Thread(target=lambda: (sample_library.set_read([pid]), finished.set()), daemon=True)
+    writer.start()
+    assert not finished.wait(0.3)  # the write waits for the lock, which is never given back
+    assert not sample_library.entry(pid).shelf.read

@@ -616,5 +616,4 @@ class MainScreen(Screen):
         flows.show_help(self.app)
 
     def action_quit(self) -> None:
-        self.save_state()
-        self.app.exit()
+        self.app.save_and_exit()  # (the one way out: it saves and arms the exit watchdog)

@@ -1,0 +1,28 @@
+"""Every way out of the TUI goes through one door: it saves, then arms the exit watchdog."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui.pilot import SIZE
+from tui.app import PapershelfApp
+
+
+class CountingWatchdog:
+    def __init__(self) -> None:
+        self.armed = 0
+
+    def arm(self) -> None:
+        self.armed += 1
+
+
+@pytest.mark.parametrize("keys", [("q",), ("ctrl+c",)], ids=["q", "ctrl+c"])
+async def test_quitting_saves_and_arms_the_watchdog_once(sample_library, keys):
+    app = PapershelfApp(sample_library)
+    watchdog = CountingWatchdog()
+    async with app.run_test(size=SIZE) as pilot:
+        app._watchdog = watchdog  # (a real run makes one; run_test does not)
+        await pilot.press("j", *keys)
+        await pilot.pause()
+    assert watchdog.armed == 1
+    assert sample_library.get_setting("cursor") == sample_library.entries()[1].id
