@@ -57,3 +57,18 @@ def test_only_the_entry_point_imports_the_command_line():
         and any(name == "tui.cli" or name.startswith("tui.cli.") for name in _imports(path))
     }
     assert importers == {"tui/__main__.py"}
+
+
+def test_only_version_looks_the_version_up(sample_library):
+    """importlib.metadata costs ~15 ms: `list` (and every other command) must not pay it."""
+    code = (
+        "import sys; from tui.cli import program; status = program.main(sys.argv[1:]); "
+        "print(status, 'importlib.metadata' in sys.modules)"
+    )
+
+    def run(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, timeout=60)
+        return done.stdout.splitlines()[-1]
+
+    assert run("--library", str(sample_library.directory), "list", "--json") == "0 False"
+    assert run("--version") == "0 True"

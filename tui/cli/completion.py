@@ -1,5 +1,4 @@
-"""Shell completion (argcomplete) and the installed version, for `papershelf completion SHELL`
-and `papershelf --version`. Neither is on the path of a plain start."""
+"""Shell completion (argcomplete), for `papershelf completion SHELL`. Not on the path of a plain start."""
 
 from __future__ import annotations
 
@@ -31,13 +30,3 @@ def print_script(shell: str) -> int:
 
     sys.stdout.write(argcomplete.shellcode(["papershelf"], shell=shell))
     return 0
-
-
-def version() -> str:
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as installed_version
-
-    try:
-        return installed_version("papershelf")
-    except PackageNotFoundError:  # run from a checkout that was never installed
-        return "unknown"

@@ -48,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="papershelf", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--library", metavar="DIR", help="library directory (default: $PAPERSHELF_HOME or the user data dir)")
-    parser.add_argument("--version", action="version", version=f"papershelf {completion.version()}")
+    # (not argparse's version action: it wants the version up front, and looking it up costs
+    # ~15 ms that every command would pay)
+    parser.add_argument("--version", action="store_true", help="print papershelf's version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=SubParser)
     _add_import(sub)
     _add_list(sub)
@@ -176,6 +178,15 @@ def run_tui(directory: str | None, files: list[str]) -> int:
         library.close()
 
 
+def installed_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("papershelf")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def _leading_files(args: list[str]) -> list[str]:
     """`papershelf [--library DIR] FILE...`: the trailing file arguments, if that is the form."""
     rest = args[2:] if args[:1] == ["--library"] else args
@@ -186,6 +197,9 @@ def _leading_files(args: list[str]) -> list[str]:
 
 
 def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
+    if args.version:
+        print(f"papershelf {installed_version()}")
+        return 0
     if args.command is None:
         return run_tui(args.library, files)
     if args.command == "completion":
