@@ -91,11 +91,12 @@ class Entries:
 
     # -- changing ----------------------------------------------------------------------------
 
-    def load(self, papers: Iterable[Paper]) -> None:
-        """Replace every entry by `papers` (in page order); known papers keep their shelves."""
+    def load(self, papers: Iterable[Paper], saved: Mapping[str, Shelf]) -> None:
+        """Replace every entry by `papers` (in page order); known papers keep their shelves,
+        the others get their shelf in `saved` (paper id -> shelf on disk)."""
         old = self.by_id
         with self._lock:
-            self.by_id = {p.id: make_entry(p, old[p.id].shelf if p.id in old else BLANK_SHELF) for p in papers}
+            self.by_id = {p.id: make_entry(p, old[p.id].shelf if p.id in old else saved.get(p.id, BLANK_SHELF)) for p in papers}
             self._index = None
 
     def fill_abstracts(self, texts: Mapping[str, str]) -> None:
@@ -115,12 +116,13 @@ class Entries:
                 if old is not shelf and old != shelf:
                     self._put(make_entry(self.by_id[pid].paper, shelf))
 
-    def put_papers(self, papers: Iterable[Paper]) -> None:
-        """New papers go last (they come numbered after the last); known ones keep their shelf."""
+    def put_papers(self, papers: Iterable[Paper], saved: Mapping[str, Shelf]) -> None:
+        """New papers go last (they come numbered after the last) with their shelf in `saved`
+        (paper id -> shelf on disk); known ones keep their shelf."""
         with self._lock:
             for paper in papers:
                 known = self.by_id.get(paper.id)
-                self._put(make_entry(paper, known.shelf if known else BLANK_SHELF))
+                self._put(make_entry(paper, known.shelf if known else saved.get(paper.id, BLANK_SHELF)))
 
     def remove(self, pids: Iterable[str]) -> None:
         with self._lock:
@@ -129,10 +131,11 @@ class Entries:
                 if self._index is not None:
                     self._index.remove(pid)
 
-    def restore(self, papers: Iterable[Paper]) -> None:
-        """Papers back in their place (by position), with blank shelves."""
+    def restore(self, papers: Iterable[Paper], saved: Mapping[str, Shelf]) -> None:
+        """Papers back in their place (by position), with their shelf in `saved` (paper id ->
+        shelf on disk)."""
         with self._lock:
-            merged = {**self.by_id, **{p.id: Entry(p) for p in papers}}
+            merged = {**self.by_id, **{p.id: make_entry(p, saved.get(p.id, BLANK_SHELF)) for p in papers}}
             self.by_id = dict(sorted(merged.items(), key=lambda kv: kv[1].paper.position))
             self._index = None
 

@@ -28,10 +28,12 @@ class ImportPlan(NamedTuple):
         return tuple(p for p in self.papers if p.id in added)
 
 
-def plan(unique: Mapping[str, ImportedPaper], known: Mapping[str, Entry], source: str, stamp: str) -> ImportPlan:
-    """Merge `unique` (see `by_id`) into a library holding `known` (paper id -> entry)."""
+def plan(unique: Mapping[str, ImportedPaper], known: Mapping[str, Entry], saved: Mapping[str, Shelf],
+         source: str, stamp: str) -> ImportPlan:  # fmt: skip
+    """Merge `unique` (see `by_id`) into a library holding `known` (paper id -> entry) whose
+    shelves on disk are `saved` (paper id -> shelf, papers no longer in the catalogue included)."""
     added = tuple(pid for pid in unique if pid not in known)
-    return ImportPlan(merged_papers(unique, known, source, stamp), added, carried_shelves(unique, known))
+    return ImportPlan(merged_papers(unique, known, source, stamp), added, carried_shelves(unique, saved))
 
 
 def cleaned(item: ImportedPaper) -> ImportedPaper:
@@ -70,11 +72,12 @@ def merged_papers(unique: Mapping[str, ImportedPaper], known: Mapping[str, Entry
     return out
 
 
-def carried_shelves(unique: Mapping[str, ImportedPaper], known: Mapping[str, Entry]) -> dict[str, Shelf]:
-    """Annotations carried by the input (a papershelf export), for new papers and for known
-    ones whose shelf is untouched: a blank shelf is filled, an annotated one never overwritten."""
+def carried_shelves(unique: Mapping[str, ImportedPaper], saved: Mapping[str, Shelf]) -> dict[str, Shelf]:
+    """Annotations carried by the input (a papershelf export) for papers whose shelf on disk
+    (`saved`) is missing or blank: a blank shelf is filled, an annotated one never overwritten,
+    even one whose paper had left the catalogue."""
     return {
         pid: item.shelf
         for pid, item in unique.items()
-        if item.shelf is not None and not item.shelf.is_blank and (pid not in known or known[pid].shelf.is_blank)
+        if item.shelf is not None and not item.shelf.is_blank and (pid not in saved or saved[pid].is_blank)
     }

@@ -47,7 +47,7 @@ class Writer:
         with self.lock, gc_paused():
             for folder in (self._directory, backups.backup_dir(self._directory)):
                 remove_stray_temp_files(folder)
-            self.entries.load(self.catalogue.papers(with_abstracts))
+            self.entries.load(self.catalogue.papers(with_abstracts), self.annotations.shelves)
             self.catalogue.upgrade()  # after the load: a damaged file is refused, not rewritten
             self.entries.set_shelves(self.annotations.load())
 
@@ -62,7 +62,7 @@ class Writer:
 
     def _sync(self) -> None:
         if self.catalogue.changed_on_disk():
-            self.entries.load(self.catalogue.papers())
+            self.entries.load(self.catalogue.papers(), self.annotations.shelves)
             self._outside_changes = True
         if self.annotations.changed_on_disk():
             self.entries.set_shelves(self.annotations.load())
@@ -104,10 +104,10 @@ class Writer:
         with self.lock:
             self._sync()
             self.catalogue.ensure_abstracts()
-            merged = plan(unique, self.entries.by_id, source, stamp)
+            merged = plan(unique, self.entries.by_id, self.annotations.shelves, source, stamp)
             if merged.papers:
                 self.catalogue.write_papers({doc_id(p.id): p.to_doc() for p in merged.papers})
-                self.entries.put_papers(merged.papers)
+                self.entries.put_papers(merged.papers, self.annotations.shelves)
             if merged.shelves:
                 self._write_shelves(merged.shelves, stamp)
             if merged.added:
@@ -135,4 +135,4 @@ class Writer:
     def _restore_papers(self, papers: Iterable[Paper]) -> None:
         papers = [p for p in papers if p.id not in self.entries.by_id]
         self.catalogue.write_papers({doc_id(p.id): p.to_doc() for p in papers})
-        self.entries.restore(papers)
+        self.entries.restore(papers, self.annotations.shelves)

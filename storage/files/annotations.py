@@ -29,7 +29,7 @@ class Annotations:
         self.directory = directory
         self.storage = JournaledStorage(directory / paths.ANNOTATIONS, backup_hint=backup_hint)
         self.settings: dict[str, Any] = {}  # as last read or written
-        self._annotated: set[str] = set()  # papers with a shelf on disk
+        self.shelves: dict[str, Shelf] = {}  # the shelves on disk by paper id, as last read or written
 
     def changed_on_disk(self) -> bool:
         return self.storage.changed_on_disk()
@@ -50,8 +50,8 @@ class Annotations:
         if not isinstance(settings, dict):
             raise DamagedLibraryError(storage.path, "the settings record is malformed", storage.backup_hint)
         self.settings = dict(settings)
-        gone = dict.fromkeys(self._annotated - shelves.keys(), BLANK_SHELF)
-        self._annotated = set(shelves)
+        gone = dict.fromkeys(self.shelves.keys() - shelves.keys(), BLANK_SHELF)
+        self.shelves = shelves
         return {**gone, **shelves}
 
     def write_shelves(self, shelves: dict[str, Shelf], stamp: str) -> dict[str, Shelf]:
@@ -61,13 +61,14 @@ class Annotations:
             self.backup("daily")
         stamped = {pid: replace(s, updated=stamp) for pid, s in shelves.items()}
         self._append(SHELVES, {doc_id(pid): s.to_doc(pid) for pid, s in stamped.items()})
-        self._annotated.update(stamped)
+        self.shelves.update(stamped)
         return stamped
 
     def remove_shelves(self, pids: Iterable[str]) -> None:
         pids = list(pids)
         self._append(SHELVES, {}, [doc_id(pid) for pid in pids])
-        self._annotated.difference_update(pids)
+        for pid in pids:
+            self.shelves.pop(pid, None)
 
     def set_setting(self, key: str, value: Any) -> None:
         settings = {**self.settings, key: value}

@@ -370,3 +370,51 @@ def test_held_writes_wait_for_the_one_in_progress_and_block_later_ones(sample_li
     writer.start()
     assert not finished.wait(0.3)  # the write waits for the lock, which is never given back
     assert not sample_library.entry(pid).shelf.read
+
+
+# -- orphaned shelves (a shelf on disk whose paper the catalogue no longer holds) ------------
+
+
+def _orphan(lib: Library, title: str) -> str:
+    """Star and tag `title`, then drop it from the catalogue behind the library's back (what a
+    restored annotations backup or an older catalogue leaves); the library reopened."""
+    from storage.files.catalogue import Catalogue
+    from storage.model.ids import doc_id
+
+    pid = paper_id(title)
+    lib.set_starred([pid])
+    lib.add_tags([pid], "keep")
+    lib.set_notes(pid, "my note")
+    lib.close()
+    Catalogue(lib.directory, lambda: None, lambda texts: None).write_papers({}, remove=[doc_id(pid)])
+    return pid
+
+
+def test_a_reimported_paper_gets_its_orphaned_shelf_back_and_a_change_keeps_it(lib):
+    pid = _orphan(lib, "Paper number 2")
+    lib = Library.open(lib.directory)
+    assert pid not in {e.id for e in lib.entries()}
+    lib.import_papers([ImportedPaper("Paper number 2")], "again")
+    assert (lib.entry(pid).shelf.starred, lib.entry(pid).shelf.tags) == (True, ("keep",))
+    lib.set_read([pid])
+    lib.close()
+    shelf = Library.open(lib.directory).entry(pid).shelf
+    assert (shelf.read, shelf.starred, shelf.tags, shelf.notes) == (True, True, ("keep",), "my note")
+
+
+def test_an_export_never_overwrites_an_orphaned_shelf(lib):
+    pid = _orphan(lib, "Paper number 2")
+    lib = Library.open(lib.directory)
+    lib.import_papers([ImportedPaper("Paper number 2", shelf=Shelf(tags=("theirs",)))], "export.json")
+    lib.close()
+    shelf = Library.open(lib.directory).entry(pid).shelf
+    assert (shelf.tags, shelf.notes) == (("keep",), "my note")
+
+
+def test_a_paper_imported_by_another_process_gets_its_orphaned_shelf(lib):
+    pid = _orphan(lib, "Paper number 2")
+    mine, other = Library.open(lib.directory), Library.open(lib.directory)
+    other.import_papers([ImportedPaper("Paper number 2")], "again")
+    other.close()
+    mine.refresh()
+    assert mine.entry(pid).shelf.tags == ("keep",)

@@ -25,7 +25,7 @@ def test_by_id_keeps_one_paper_per_title_identity_and_drops_untitled():
 
 def test_new_papers_come_after_the_last_position_first_seen_now_unless_the_input_says():
     unique = merge.by_id([ImportedPaper("A"), ImportedPaper("New one"), ImportedPaper("Dated", first_seen=EARLIER)])
-    plan = merge.plan(unique, known("A", "B"), "new.txt", STAMP)
+    plan = merge.plan(unique, known("A", "B"), {}, "new.txt", STAMP)
     assert plan.added == (paper_id("New one"), paper_id("Dated"))
     assert [(p.title, p.position, p.first_seen, p.source) for p in plan.papers] == [
         ("New one", 3, STAMP, "new.txt"), ("Dated", 4, EARLIER, "new.txt")]  # fmt: skip
@@ -33,31 +33,32 @@ def test_new_papers_come_after_the_last_position_first_seen_now_unless_the_input
 
 
 def test_an_empty_library_numbers_from_one():
-    plan = merge.plan(merge.by_id([ImportedPaper("A"), ImportedPaper("B")]), {}, "s", STAMP)
+    plan = merge.plan(merge.by_id([ImportedPaper("A"), ImportedPaper("B")]), {}, {}, "s", STAMP)
     assert [p.position for p in plan.papers] == [1, 2]
 
 
 def test_a_known_paper_gets_the_newest_text_but_keeps_its_date_position_and_source():
     item = ImportedPaper("A", "new abstract", ("https://b",), listed="Mar 1")
-    (paper,) = merge.plan(merge.by_id([item]), known("A"), "new.txt", STAMP).papers
+    (paper,) = merge.plan(merge.by_id([item]), known("A"), {}, "new.txt", STAMP).papers
     assert (paper.abstract, paper.links) == ("new abstract", ("https://b",))
     assert (paper.first_seen, paper.position, paper.source, paper.listed) == (EARLIER, 1, "old.txt", "Jan 1")
 
 
 def test_an_empty_abstract_or_no_links_keeps_the_old_ones_and_an_unchanged_paper_is_not_written():
     library = known("A")
-    assert merge.plan(merge.by_id([ImportedPaper("A")]), library, "s", STAMP) == merge.ImportPlan([], (), {})
+    assert merge.plan(merge.by_id([ImportedPaper("A")]), library, {}, "s", STAMP) == merge.ImportPlan([], (), {})
     same = ImportedPaper("A", "old abstract", ("https://a",))
-    assert merge.plan(merge.by_id([same]), library, "s", STAMP).papers == []
+    assert merge.plan(merge.by_id([same]), library, {}, "s", STAMP).papers == []
 
 
 def test_shelves_carried_by_an_export_fill_only_untouched_shelves():
     starred, tagged = Shelf(starred=True), Shelf(tags=("mine",))
     items = [ImportedPaper("A", shelf=starred), ImportedPaper("B", shelf=starred), ImportedPaper("C", shelf=starred),
-             ImportedPaper("D", shelf=Shelf())]  # fmt: skip
+             ImportedPaper("D", shelf=Shelf()), ImportedPaper("E", shelf=starred), ImportedPaper("F", shelf=starred)]  # fmt: skip
     library = {**known("A"), **known("B", shelf=tagged)}
-    shelves = merge.plan(merge.by_id(items), library, "s", STAMP).shelves
-    assert shelves == {paper_id("A"): starred, paper_id("C"): starred}
+    saved = {paper_id("A"): Shelf(), paper_id("B"): tagged, paper_id("E"): tagged}  # E: a shelf whose paper left
+    shelves = merge.plan(merge.by_id(items), library, saved, "s", STAMP).shelves
+    assert shelves == {paper_id("A"): starred, paper_id("C"): starred, paper_id("F"): starred}
 
 
 def test_cleaned_strips_escapes_and_hands_back_a_clean_paper_itself():
