@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from storage.formats.shared import first_web_link, now_or_local, one_line
 from storage.model.records import Entry
+from storage.model.text import plural
 
 # Inline syntax of CommonMark and GitHub: emphasis, code, links, HTML, entities, tables,
 # strikethrough, headings. Backslash-escaping them keeps them literal wherever they are.
@@ -20,6 +21,7 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~#!])")
 # Things that only mean something at the start of a block: list markers, block quotes,
 # setext underlines and thematic breaks.
 _MD_BLOCK_START = re.compile(r"^([-+=>]|\d+(?=[.)]))")
+UNTITLED = "(untitled)"
 
 
 def md_escape(text: str) -> str:
@@ -43,10 +45,15 @@ def _md_code_span(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _md_title(entry: Entry) -> str:
-    title = md_escape(one_line(entry.paper.title)) or "(untitled)"
+def markdown_link(entry: Entry, untitled: str = "") -> str:
+    """`[title](url)` to the paper's first web link ("" without one): the title escaped literal
+    (`untitled` if it is empty), the URL unable to end the link early."""
     link = first_web_link(entry)
-    return f"[{title}]({md_url(link)})" if link else title
+    return f"[{md_escape(one_line(entry.paper.title)) or untitled}]({md_url(link)})" if link else ""
+
+
+def _md_title(entry: Entry) -> str:
+    return markdown_link(entry, UNTITLED) or md_escape(one_line(entry.paper.title)) or UNTITLED
 
 
 def _md_note(notes: str) -> list[str]:
@@ -78,7 +85,7 @@ def to_markdown(
     entries: Sequence[Entry], scope: str = "all papers", now: datetime | None = None
 ) -> str:
     """A GitHub task list: one item per paper, linked title, ★ when starred, tags, note."""
-    count = f"{len(entries)} paper" + ("" if len(entries) == 1 else "s")
+    count = plural(len(entries), "paper")
     heading = f"# Reading list — {md_escape(one_line(scope))} ({now_or_local(now):%Y-%m-%d})"
     lines = [heading, "", count, ""]
     for entry in entries:

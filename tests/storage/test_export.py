@@ -20,7 +20,7 @@ from storage.formats.bibtex import bibtex_key, latex_to_text, to_bibtex
 from storage.formats.csv import to_csv
 from storage.formats.detect import load_text
 from storage.formats.export import FORMATS, export
-from storage.formats.markdown import to_markdown
+from storage.formats.markdown import markdown_link, to_markdown
 from storage.formats.papershelf_json import to_json
 from storage.formats.shared import one_line
 from storage.model.records import Entry, Paper, Shelf, normalise_tags
@@ -161,6 +161,18 @@ def test_markdown_heading_names_scope_date_and_count(sample_entries):
     assert heading == "Reading list — starred (2026-11-24)"
     assert "\n3 papers\n" in md
     assert "\n1 paper\n" in to_markdown(sample_entries[:1], now=NOW)
+    assert "\n1,200 papers\n" in to_markdown(sample_entries[:1] * 1200, now=NOW)
+
+
+def test_markdown_link_is_the_exported_title_link_or_nothing_without_a_web_link(sample_entries, hostile_entries):
+    for entry in [*sample_entries, *hostile_entries]:
+        link = markdown_link(entry)
+        if entry.paper.links:
+            href, text = _link_text(_first_line(_items(f"- {link}")[0]))
+            assert (href, text) == (entry.paper.links[0], one_line(entry.paper.title))
+            assert link in to_markdown([entry], now=NOW)
+        else:
+            assert link == ""
 
 
 def test_markdown_sample_one_task_item_per_paper(sample_entries):

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from storage import first_web_link, md_escape, md_url, one_line, to_bibtex
+from storage import markdown_link, one_line, to_bibtex
 from storage import Entry
 from tui.platform.clipboard import copied_message, copy_text
 
@@ -27,12 +27,6 @@ class CopyChoice:
     name: str
     text: str
     why_not: str = ""
-
-
-def markdown_link(entry: Entry) -> str:
-    """`[title](url)` with the title escaped literal and the URL unable to end the link early."""
-    link = first_web_link(entry)
-    return f"[{md_escape(one_line(entry.paper.title))}]({md_url(link)})" if link else ""
 
 
 def copy_choices(entry: Entry) -> tuple[CopyChoice, ...]:
