@@ -17,7 +17,7 @@ from storage.changes.shelves import ShelfChange, changed
 from storage.files import backups, paths
 from storage.files.annotations import Annotations
 from storage.files.catalogue import Catalogue
-from storage.files.tinystore import gc_paused, remove_stray_temp_files
+from storage.files.tinystore import gc_paused, stray_temp_files
 from storage.model.ids import doc_id
 from storage.model.records import Entry, Paper, Shelf
 
@@ -45,8 +45,8 @@ class Writer:
     def load(self, with_abstracts: bool) -> None:
         """The first read, with temp files of killed writers removed and an old schema upgraded."""
         with self.lock, gc_paused():
-            for folder in (self._directory, backups.backup_dir(self._directory)):
-                remove_stray_temp_files(folder)
+            for stray in stray_temp_files(self._directory):
+                stray.unlink(missing_ok=True)
             self.entries.load(self.catalogue.papers(with_abstracts), self.annotations.shelves)
             self.catalogue.upgrade()  # after the load: a damaged file is refused, not rewritten
             self.entries.set_shelves(self.annotations.load())

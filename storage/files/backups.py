@@ -7,14 +7,15 @@ from pathlib import Path
 
 import orjson
 
-from storage.model.errors import DamagedLibraryError, LibraryWriteError
+from storage.files import paths
 from storage.files.tinystore import atomic_write_bytes
+from storage.model.errors import DamagedLibraryError, LibraryWriteError
 
 KEEP = 20
 
 
 def backup_dir(library_dir: Path) -> Path:
-    return library_dir / "backups"
+    return library_dir / paths.BACKUPS
 
 
 def list_backups(library_dir: Path) -> list[Path]:

@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
+from storage.files import paths
 from storage.model.errors import DamagedLibraryError, LibraryWriteError
 
 Signature = tuple[int, int, int]  # inode, size, mtime_ns
@@ -65,11 +66,11 @@ def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
     fsync_directory(path.parent)
 
 
-def remove_stray_temp_files(folder: Path) -> None:
-    """Temp files left in `folder` by a writer killed before its rename (the caller holds the
-    library lock: none is live)."""
-    for stray in folder.glob(".*.json.*.tmp"):
-        stray.unlink(missing_ok=True)
+def stray_temp_files(library_dir: Path) -> list[Path]:
+    """Temp files of `atomic_write_chunks` left in the library or its backups folder, in name
+    order: a writer killed before its rename (unless one is writing: hold the library lock)."""
+    pattern = ".*.json.*.tmp"
+    return sorted([*library_dir.glob(pattern), *(library_dir / paths.BACKUPS).glob(pattern)])
 
 
 @contextmanager

@@ -31,7 +31,7 @@ from storage.files.locking import LibraryLock
 from storage.model.records import Shelf
 from storage.model.text import plural
 from storage.files.journal import discard, replay_onto
-from storage.files.tinystore import atomic_write_bytes
+from storage.files.tinystore import atomic_write_bytes, stray_temp_files
 
 EXPECTED_TABLES = {paths.CATALOGUE: {META, PAPERS}, paths.ANNOTATIONS: {META, SHELVES, SETTINGS},
                    paths.ABSTRACTS: {META, ABSTRACTS}}  # fmt: skip
@@ -280,9 +280,8 @@ def check_abstracts(data: dict[str, Any], catalogue_ids: set[str] | None) -> _Ch
 
 
 def _leftover_temp_files(folder: Path) -> list[Finding]:
-    strays = [*folder.glob(".*.json.*.tmp"), *(folder / paths.BACKUPS).glob(".*.json.*.tmp")]
     return [Finding(str(p.relative_to(folder)), "leftover temp file of an interrupted write "
-                    "(removed at the next start)", serious=False) for p in sorted(strays)]  # fmt: skip
+                    "(removed at the next start)", serious=False) for p in stray_temp_files(folder)]  # fmt: skip
 
 
 # --- backups ----------------------------------------------------------------------------

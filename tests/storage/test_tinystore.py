@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storage.model.errors import DamagedLibraryError
-from storage.files.tinystore import RecordLinesStorage, read_record_lines
+from storage.files.tinystore import RecordLinesStorage, read_record_lines, stray_temp_files
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(),  # JSON numbers orjson writes
@@ -88,3 +88,12 @@ def test_a_conversion_error_is_raised_as_it_is(tmp_path):
         RecordLinesStorage(path).read_converted({"papers": strict})
     with pytest.raises(DamagedLibraryError, match="paper record 2 is malformed"):
         read_record_lines(path, {"papers": strict})
+
+
+def test_stray_temp_files_are_those_of_the_atomic_writer_in_the_library_and_its_backups(tmp_path):
+    (tmp_path / "backups").mkdir()
+    strays = [tmp_path / ".catalogue.json.k3j.tmp", tmp_path / "backups" / ".annotations-1-daily.json.a1.tmp"]
+    for path in [*strays, tmp_path / "catalogue.json", tmp_path / ".lock", tmp_path / "notes.tmp"]:
+        path.write_bytes(b"{")
+    assert stray_temp_files(tmp_path) == sorted(strays)
+    assert stray_temp_files(tmp_path / "nowhere") == []
