@@ -23,12 +23,20 @@ def meta_table() -> dict[str, dict[str, int]]:
     return {"1": {"schema": SCHEMA_VERSION}}
 
 
+def schema_version(data: dict) -> int | None:
+    """The schema version a file's tables `data` were written with (this one's if they hold no
+    meta record); None if the meta record holds no whole number from 1 up."""
+    table = data.get(META, {})
+    meta = table.get("1", {}) if isinstance(table, dict) else None
+    version = meta.get("schema", SCHEMA_VERSION) if isinstance(meta, dict) else None
+    return version if type(version) is int and version >= 1 else None
+
+
 def check_schema(data: dict, storage: AtomicJSONStorage) -> int:
     """The schema version `data` (read from `storage`) was written with; refuses a newer one
     (the file is left untouched) and a meta record without a valid version (damaged)."""
-    meta = data.get(META, {}).get("1", {})
-    version = meta.get("schema", SCHEMA_VERSION) if isinstance(meta, dict) else None
-    if type(version) is not int:
+    version = schema_version(data)
+    if version is None:
         raise DamagedLibraryError(storage.path, "the meta record holds no valid schema version", storage.backup_hint)
     if version > SCHEMA_VERSION:
         raise PapershelfError(

@@ -26,7 +26,7 @@ from storage.files import backups
 from storage.files import paths
 from storage.model.errors import LibraryWriteError, PapershelfError
 from storage.model.ids import doc_id, paper_id
-from storage.files.schema import ABSTRACTS, META, PAPERS, SCHEMA_VERSION, SETTINGS, SHELVES
+from storage.files.schema import ABSTRACTS, META, PAPERS, SCHEMA_VERSION, SETTINGS, SHELVES, schema_version
 from storage.files.locking import LibraryLock
 from storage.model.records import Shelf
 from storage.model.text import plural
@@ -187,10 +187,9 @@ class _Checked:
 def _schema_findings(name: str, data: dict[str, Any]) -> list[Finding]:
     found = [Finding(name, f"unexpected table {table!r} (ignored by papershelf)", serious=False)
              for table in data if table not in EXPECTED_TABLES[name]]  # fmt: skip
-    meta = data.get(META, {}).get("1", {})
-    version = meta.get("schema", SCHEMA_VERSION) if isinstance(meta, dict) else None
-    if type(version) is not int or version < 1:
-        found.append(Finding(name, f"meta: expected a schema version number, found {version!r}"))
+    version = schema_version(data)
+    if version is None:
+        found.append(Finding(name, f"meta: expected a schema version number, found {data.get(META)!r}"))
     elif version > SCHEMA_VERSION:
         found.append(Finding(name, f"written by a newer papershelf (schema {version}); upgrade papershelf"))
     return found

@@ -26,10 +26,20 @@ def test_a_newer_schema_is_refused_and_says_to_upgrade(storage):
     assert not isinstance(caught.value, DamagedLibraryError)
 
 
-@pytest.mark.parametrize("meta", [{"1": {"schema": "2"}}, {"1": {"schema": True}}, {"1": []}, {"1": {"schema": None}}])
+@pytest.mark.parametrize("meta", [{"1": {"schema": "2"}}, {"1": {"schema": True}}, {"1": []}, {"1": {"schema": None}},
+                                  {"1": {"schema": 0}}, {"1": {"schema": -3}}, []])  # fmt: skip
 def test_a_meta_record_without_a_whole_number_is_damage(storage, meta):
     with pytest.raises(DamagedLibraryError, match="no valid schema version"):
         schema.check_schema({"meta": meta}, storage)
+
+
+def test_doctor_and_the_check_read_the_same_version():
+    from storage.tools.doctor import _schema_findings
+
+    for meta in [{"1": {"schema": 1}}, {"1": {"schema": 0}}, {"1": {"schema": "2"}}, {}, []]:
+        data = {"meta": meta}
+        damaged = any(f.serious for f in _schema_findings("catalogue.json", data))
+        assert (schema.schema_version(data) is None) == damaged
 
 
 def test_read_converted_names_the_malformed_record(storage):
