@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
-from storage.model.records import Shelf, normalise_tags
-from storage.model.text import clean_block, clean_line
+from storage.model.records import Shelf, clean_tags, normalise_tags
+from storage.model.text import clean_block
 
 
 class ShelfChange:
@@ -22,12 +22,6 @@ class ShelfChange:
 
     def __init__(self, apply: Callable[[Shelf], Shelf], label: str, merge_key: str = "") -> None:
         self.apply, self.label, self.merge_key = apply, label, merge_key
-
-
-def clean_tags(tags: Iterable[str] | str) -> tuple[str, ...]:
-    """Tags from a user or a script: outside text (no escapes or controls), then normalised."""
-    items = [tags] if isinstance(tags, str) else list(tags)
-    return normalise_tags([clean_line(str(tag)) for tag in items])
 
 
 def annotate(

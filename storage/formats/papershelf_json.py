@@ -14,7 +14,7 @@ from typing import Any
 from storage.formats.shared import now_or_local
 from storage.model.errors import ImportFormatError
 from storage.model.imported import ImportedPaper
-from storage.model.records import Entry, Shelf, normalise_tags
+from storage.model.records import Entry, Shelf, clean_tags
 from storage.model.text import clean_block, clean_line
 
 EXPORT_VERSION = 1
@@ -94,7 +94,7 @@ def _json_paper(record: Any, where: str, source: str) -> ImportedPaper:
         shelf=Shelf(
             read=fields.flag("read"),
             starred=fields.flag("starred"),
-            tags=normalise_tags([clean_line(tag) for tag in fields.strings("tags")]),
+            tags=clean_tags(fields.strings("tags")),
             notes=clean_block(fields.string("notes", "")),
             read_at=fields.timestamp("read_at"),
             updated=fields.timestamp("updated"),

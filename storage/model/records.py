@@ -6,11 +6,13 @@ convert to and from the JSON documents stored in the TinyDB files.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from operator import itemgetter
 from sys import intern
 from typing import Any, TypeVar
+
+from storage.model.text import clean_line
 
 T = TypeVar("T")
 
@@ -180,4 +182,10 @@ def normalise_tags(tags: object) -> tuple[str, ...]:
     return tuple(t for t in seen if t)
 
 
-__all__ = ["Paper", "Shelf", "Entry", "BLANK_SHELF", "normalise_tags", "replace", "fields"]
+def clean_tags(tags: Iterable[str] | str) -> tuple[str, ...]:
+    """Tags from outside (a user, a script, an imported file): no escapes or controls, then normalised."""
+    items = [tags] if isinstance(tags, str) else list(tags)
+    return normalise_tags([clean_line(str(tag)) for tag in items])
+
+
+__all__ = ["Paper", "Shelf", "Entry", "BLANK_SHELF", "normalise_tags", "clean_tags", "replace", "fields"]

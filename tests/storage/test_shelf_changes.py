@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from storage.changes import shelves
+from storage.model import records
 from storage.model.records import BLANK_SHELF, Shelf
 
 T0, T1 = "2026-01-01T00:00:00+00:00", "2026-02-02T00:00:00+00:00"
@@ -43,8 +44,8 @@ def test_annotate_adds_before_it_removes_and_describes_everything():
 
 
 def test_tags_from_outside_are_cleaned_and_normalised_in_order():
-    assert shelves.clean_tags("One, two") == ("one", "two")
-    assert shelves.clean_tags(["b", "A", "b", "\x1b[31mred", 7]) == ("b", "a", "red", "7")
+    assert records.clean_tags("One, two") == ("one", "two")
+    assert records.clean_tags(["b", "A", "b", "\x1b[31mred", 7]) == ("b", "a", "red", "7")
 
 
 def test_tag_changes():
