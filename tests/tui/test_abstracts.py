@@ -60,3 +60,20 @@ async def test_abstracts_arriving_while_the_app_quits_are_ignored(tui, sample_li
         await wait_for(shelf, lambda: held, what="the load to be asked for after the first paint")
         await shelf.press("q")
     screen._abstracts_arrived(None)  # what call_from_thread would run; it must not raise
+
+
+async def test_the_detail_is_drawn_once_when_the_abstracts_arrive(tui, sample_library, wait_for):
+    full = {e.id: e for e in sample_library.entries()}
+    lazy = Library.open(sample_library.directory, abstracts_later=True)
+    held = _held_back(lazy)
+    async with tui(lazy) as shelf:
+        screen = shelf.app.screen
+        await wait_for(shelf, lambda: held, what="the load to be asked for after the first paint")
+        drawn: list[str] = []
+        show = screen.detail.show
+        screen.detail.show = lambda entry: (drawn.append(entry.paper.abstract), show(entry))  # type: ignore[method-assign]
+        Library.load_abstracts_in_background(lazy, held[0])
+        await wait_for(shelf, lambda: drawn, what="the detail to be redrawn")
+        await shelf.pause()
+        assert drawn == [full[screen.current.id].paper.abstract]
+        assert full[screen.current.id].paper.abstract in screen.detail.describe(screen.current).plain

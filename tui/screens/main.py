@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.events import DescendantBlur, DescendantFocus, ScreenResume
-from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
@@ -57,15 +56,12 @@ class MainScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (14, "-short"), (28, "-tall")]
 
-    abstracts_pending = reactive(False, init=False)  # the library is still reading them (bound into the detail)
-
     def __init__(self, library: Library, demo_folder: tempfile.TemporaryDirectory | None = None) -> None:
         """`demo_folder`: the library is a throwaway demo in that folder, deleted with the screen."""
         super().__init__()
         self.session = TriageSession(library, demo=demo_folder is not None)
         self._demo_folder = demo_folder
         self._classes_for_size()
-        self.set_reactive(MainScreen.abstracts_pending, not library.abstracts_loaded)
         self._cursor_timer: Timer | None = None
         self._watcher = LibraryWatcher(library)
         self._showed_no_paper = True
@@ -92,8 +88,8 @@ class MainScreen(Screen):
         self.filter_bar = FilterBar(self.session.rows, id="filter")
         self.papers = PaperList(id="papers", empty_message="No papers match the filter (esc clears it)")
         self.papers.selected = self.session.selected  # the list draws the session's selection
-        self.detail = DetailView(id="detail", abstracts_pending=self.abstracts_pending)
-        self.detail.data_bind(MainScreen.abstracts_pending)
+        self.detail = DetailView(id="detail")
+        self.detail.abstracts_pending = not self.library.abstracts_loaded
         self.notes: NotesEditor | NotesPreview = NotesPreview()  # the editor a frame later
         yield self.status
         yield self.filter_bar
@@ -144,7 +140,7 @@ class MainScreen(Screen):
     def _abstracts_arrived(self, error: PapershelfError | None) -> None:
         if not self.is_attached or not self.detail.children:
             return  # the app is quitting (q pressed before the abstracts were in)
-        self.abstracts_pending = False
+        self.detail.abstracts_pending = False  # the abstracts, or "No abstract.", drawn once: below
         if error is not None:
             self._error(error, "Abstracts", timeout=30)
         self.library_changed()  # the library's entries are newer still: they hold the abstracts

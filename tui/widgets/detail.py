@@ -6,7 +6,6 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.reactive import reactive
 from textual.widgets import Static
 
 from storage import Entry
@@ -44,16 +43,10 @@ class DetailView(VerticalScroll, can_focus=True):
     }
     """
 
-    abstracts_pending = reactive(False, init=False)  # the library is still reading the abstracts
-
-    def __init__(self, *, abstracts_pending: bool = False, **kwargs) -> None:
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.entry: Entry | None = None
-        self.set_reactive(DetailView.abstracts_pending, abstracts_pending)
-
-    def watch_abstracts_pending(self, was: bool, pending: bool) -> None:
-        if was != pending and self.is_mounted:
-            self.show(self.entry)  # "Loading the abstract…" becomes the abstract, or "No abstract."
+        self.abstracts_pending = False  # the library is still reading the abstracts (the screen says)
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body", markup=False)
