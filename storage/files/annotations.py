@@ -30,6 +30,7 @@ class Annotations:
         self.storage = JournaledStorage(directory / paths.ANNOTATIONS, backup_hint=backup_hint)
         self.settings: dict[str, Any] = {}  # as last read or written
         self.shelves: dict[str, Shelf] = {}  # the shelves on disk by paper id, as last read or written
+        self._backed_up_on = ""  # the day (backups.today()) of the last backup seen or made
 
     def changed_on_disk(self) -> bool:
         return self.storage.changed_on_disk()
@@ -57,8 +58,7 @@ class Annotations:
     def write_shelves(self, shelves: dict[str, Shelf], stamp: str) -> dict[str, Shelf]:
         """Write `shelves` (paper id -> shelf) stamped as updated at `stamp`, after the day's
         first backup if none was taken yet; returns them as written."""
-        if not backups.backed_up_today(self.directory):
-            self.backup("daily")
+        self._daily_backup()
         stamped = {pid: replace(s, updated=stamp) for pid, s in shelves.items()}
         self._append(SHELVES, {doc_id(pid): s.to_doc(pid) for pid, s in stamped.items()})
         self.shelves.update(stamped)
@@ -77,15 +77,25 @@ class Annotations:
 
     def backup(self, reason: str) -> None:
         """A copy of the annotations as they stand into the backups folder (none if empty)."""
-        data = self.storage.read()
-        if data:
-            backups.make_backup(self.storage.path, reason, orjson.dumps(data))
+        day, data = backups.today(), self.storage.read()
+        if data and backups.make_backup(self.storage.path, reason, orjson.dumps(data)):
+            self._backed_up_on = day
+
+    def _daily_backup(self) -> None:
+        """The day's first backup, unless one was taken today (the folder is looked at once a day)."""
+        today = backups.today()
+        if self._backed_up_on == today:
+            return
+        if backups.backed_up_today(self.directory):
+            self._backed_up_on = today
+        else:
+            self.backup("daily")
 
     def _append(self, table: str, docs: dict[int, dict], remove: Iterable[int] = ()) -> None:
-        """The one write: upserts and removals of one table as a single journal line."""
-        if META not in (self.storage.read() or {}):
-            self.storage.append(META, meta_table())
-        self.storage.append(table, {str(k): doc for k, doc in docs.items()}, [str(k) for k in remove])
+        """The one write: upserts and removals of one table as a single journal write (with the
+        schema's meta table first if the file has none yet)."""
+        upsert = {str(k): doc for k, doc in docs.items()}
+        self.storage.append(table, upsert, [str(k) for k in remove], missing={META: meta_table()})
 
     def compact(self) -> None:
         """Fold the journal into annotations.json."""

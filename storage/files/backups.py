@@ -74,7 +74,11 @@ def _current_state(source: Path) -> bytes:
         return source.read_bytes()
 
 
+def today() -> str:
+    """The day as backup names start with it (UTC)."""
+    return datetime.now(timezone.utc).strftime("%Y%m%d")
+
+
 def backed_up_today(library_dir: Path) -> bool:
     newest = newest_backup(library_dir)
-    today = datetime.now(timezone.utc).strftime("%Y%m%d")
-    return newest is not None and newest.name.startswith(f"annotations-{today}")
+    return newest is not None and newest.name.startswith(f"annotations-{today()}")

@@ -12,7 +12,9 @@ mid-append) has no newline yet: it is ignored, and cut off by the next writer.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -80,19 +82,23 @@ class JournaledStorage(AtomicJSONStorage):
             apply_record(self._cache, record)
         self._journal_offset += used
 
-    def append(self, table: str, upsert: dict[str, Any], remove: list[str] | tuple[str, ...] = ()) -> None:
-        """One durable change: a journal line, fsynced. The caller holds the library lock."""
+    def append(self, table: str, upsert: dict[str, Any], remove: list[str] | tuple[str, ...] = (),
+               missing: Mapping[str, dict[str, Any]] = MappingProxyType({})) -> None:  # fmt: skip
+        """One durable change: a journal line, fsynced, preceded in the same write by a line for
+        each table of `missing` the file does not hold yet. The caller holds the library lock."""
         data = self.read() or {}
-        record = {"table": table, "upsert": upsert, "remove": list(remove)}
-        line = orjson.dumps(record) + b"\n"
+        records = [{"table": name, "upsert": rows, "remove": []} for name, rows in missing.items() if name not in data]
+        records.append({"table": table, "upsert": upsert, "remove": list(remove)})
+        lines = b"".join(orjson.dumps(record) + b"\n" for record in records)
         try:
-            self._append_line(line)
+            self._append_line(lines)
         except OSError as exc:
             self._cache, self._signature = None, None
             raise LibraryWriteError(f"{self.journal}: could not save ({exc.strerror or exc}); the file on disk is unchanged") from exc
-        apply_record(data, record)
+        for record in records:
+            apply_record(data, record)
         self._cache = data
-        self._journal_offset += len(line)
+        self._journal_offset += len(lines)
         self._journal_signature = file_signature(self.journal)
         if self._journal_offset > COMPACT_BYTES:
             self._compact(data)

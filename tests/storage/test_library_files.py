@@ -114,3 +114,46 @@ def test_every_write_is_one_journal_line(tmp_path):
     assert len(journal.read_bytes().splitlines()) == lines + 3
     fresh = Annotations(tmp_path, lambda: None)
     assert fresh.load() == {P2: Shelf(read=True, updated=STAMP)} and fresh.settings == {"sort": "title"}
+
+
+def test_a_write_reads_the_file_once_and_looks_at_the_backups_once_a_day(tmp_path, monkeypatch):
+    from storage.files import backups
+    from storage.files.journal import JournaledStorage
+
+    store = Annotations(tmp_path, lambda: None)
+    store.write_shelves({P1: Shelf(starred=True)}, STAMP)  # the first write: nothing to back up yet
+    store.write_shelves({P1: Shelf(read=True)}, STAMP)  # the day's backup
+    assert [p.name.endswith("-daily.json") for p in backups.list_backups(tmp_path)] == [True]
+    calls = {"read": 0, "looked": 0}
+    real_read, real_looked = JournaledStorage.read, backups.backed_up_today
+    monkeypatch.setattr(JournaledStorage, "read", lambda self: calls.__setitem__("read", calls["read"] + 1) or real_read(self))
+    monkeypatch.setattr(backups, "backed_up_today", lambda d: calls.__setitem__("looked", calls["looked"] + 1) or real_looked(d))
+    for read in (True, False, True):
+        store.write_shelves({P2: Shelf(read=read)}, STAMP)
+    assert calls == {"read": 3, "looked": 0}
+    assert len(backups.list_backups(tmp_path)) == 1
+
+
+def test_a_new_store_finds_the_day_s_backup_and_makes_no_other(tmp_path):
+    from storage.files import backups
+
+    Annotations(tmp_path, lambda: None).write_shelves({P1: Shelf(starred=True)}, STAMP)
+    Annotations(tmp_path, lambda: None).write_shelves({P1: Shelf(read=True)}, STAMP)  # backs up the first
+    other = Annotations(tmp_path, lambda: None)
+    other.write_shelves({P2: Shelf(read=True)}, STAMP)
+    other.write_shelves({P2: Shelf(read=False)}, STAMP)
+    assert len(backups.list_backups(tmp_path)) == 1
+
+
+def test_the_first_write_records_the_schema_in_the_same_journal_write(tmp_path, monkeypatch):
+    from storage.files.journal import JournaledStorage
+
+    writes = []
+    real = JournaledStorage._append_line
+    monkeypatch.setattr(JournaledStorage, "_append_line", lambda self, line: writes.append(line) or real(self, line))
+    store = Annotations(tmp_path, lambda: None)
+    store.write_shelves({P1: Shelf(starred=True)}, STAMP)
+    store.write_shelves({P2: Shelf(starred=True)}, STAMP)
+    assert [len(w.splitlines()) for w in writes] == [2, 1]
+    assert json.loads(writes[0].splitlines()[0])["table"] == "meta"
+    assert Annotations(tmp_path, lambda: None).load() == {P1: Shelf(starred=True, updated=STAMP), P2: Shelf(starred=True, updated=STAMP)}
