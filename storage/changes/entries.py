@@ -83,19 +83,22 @@ class Entries:
         """Papers most like `pid` by abstract text, best first, as Matches of the current entries."""
         from storage.search.similar import SimilarityIndex
 
-        papers = tuple(e.paper for e in self.by_id.values())
-        if self._similar is None or self._similar[0] != papers:
-            self._similar = (papers, SimilarityIndex(list(self.by_id.values())))
-        fresh = [m for m in self._similar[1].similar(pid, limit) if m.entry.id in self.by_id]
-        return [m._replace(entry=self.by_id[m.entry.id]) for m in fresh]
+        with self._lock:  # it runs on a worker: no change may land mid-iteration
+            current = list(self.by_id.values())
+        papers, cached = tuple(e.paper for e in current), self._similar
+        if cached is None or cached[0] != papers:
+            cached = self._similar = (papers, SimilarityIndex(current))  # built outside the lock: toggles never wait
+        matches = cached[1].similar(pid, limit)
+        with self._lock:
+            return [m._replace(entry=self.by_id[m.entry.id]) for m in matches if m.entry.id in self.by_id]
 
     # -- changing ----------------------------------------------------------------------------
 
     def load(self, papers: Iterable[Paper], saved: Mapping[str, Shelf]) -> None:
         """Replace every entry by `papers` (in page order); known papers keep their shelves,
         the others get their shelf in `saved` (paper id -> shelf on disk)."""
-        old = self.by_id
         with self._lock:
+            old = self.by_id
             self.by_id = {p.id: make_entry(p, old[p.id].shelf if p.id in old else saved.get(p.id, BLANK_SHELF)) for p in papers}
             self._index = None
 

@@ -39,3 +39,27 @@ def test_library_similar_uses_current_annotations(tmp_path):
     lib.similar(first)
     lib.set_starred([second])
     assert lib.similar(first)[0].entry.shelf.starred
+
+
+class _LockedReads(dict):
+    """An entries dict that fails a walk over it made without the entries' lock held."""
+
+    def __init__(self, items, lock):
+        super().__init__(items)
+        self.lock = lock
+
+    def values(self):
+        assert self.lock._is_owned(), "walked the entries without the lock"
+        return super().values()
+
+
+def test_entries_similar_walks_the_entries_under_the_lock_and_sees_later_shelves():
+    from storage.changes.entries import Entries
+    from storage.model.records import Shelf
+
+    entries = Entries()
+    entries.load([e.paper for e in LIB], {})
+    entries.by_id = _LockedReads(entries.by_id, entries._lock)
+    assert entries.similar(LIB[0].id, 3)[0].entry.id == LIB[1].id
+    entries.set_shelves({LIB[1].id: Shelf(starred=True)})
+    assert entries.similar(LIB[0].id, 3)[0].entry.shelf.starred
