@@ -53,14 +53,6 @@ class History:
         self._undo.append((step, ""))
         return step
 
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
-    @property
-    def can_redo(self) -> bool:
-        return bool(self._redo)
-
 
 def step_to_doc(step: Step) -> dict:
     """A step as JSON, for `papershelf undo` of the last command (redo is not kept)."""

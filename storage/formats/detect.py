@@ -36,8 +36,7 @@ _BIBTEX_START = re.compile(r"\A(?:\s*%[^\n]*\n)*\s*@[A-Za-z]+\s*[{(]")
 _EMPTY_HINTS = {
     "json": "the papershelf JSON export has an empty paper list",
     "bibtex": "the BibTeX file has no entries (only comments, @string or @preamble)",
-    "page": "expected a trending page (title and abstract blocks separated by blank lines)",
-}
+}  # (a trending page with no papers is refused by parse_page itself)
 
 
 # --- reading and dispatch ---------------------------------------------------------------
