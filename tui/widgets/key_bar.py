@@ -16,7 +16,6 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
-from tui.actions import KEY_BAR_PRIORITY
 from tui.widgets.component_style import foreground
 
 ALWAYS_SHOWN = ("help", "quit")  # kept when the terminal is too narrow for every key
@@ -47,10 +46,9 @@ class KeyBar(Widget):
     }
     """
 
-    def __init__(self, priority: Sequence[str] = KEY_BAR_PRIORITY, **kwargs) -> None:
+    def __init__(self, priority: Sequence[str] = (), **kwargs) -> None:
         """`priority`: actions, most useful first, kept longest when the line is too short
-        (after help and quit); keys not listed are dropped first, from the right. By default
-        the ranks of the action table (tui/actions.py)."""
+        (after help and quit); keys not listed are dropped first, from the right."""
         super().__init__(**kwargs)
         self._rank = {action: rank for rank, action in enumerate(priority)}
         self._spans: list[tuple[int, int, str]] = []  # cell range -> key, for clicks
