@@ -12,7 +12,8 @@ from typing import NamedTuple
 
 from textual.binding import Binding
 
-FILTER_SLOTS = "1234567890"  # saved filters: ctrl+s then a digit saves, the digit recalls
+from tui.session import SLOTS as FILTER_SLOTS
+
 SAVED_FILTERS = Binding.Group("Saved filters: a digit applies the filter saved under it", compact=True)
 KEY_NAMES = {
     "slash": "/", "question_mark": "?", "escape": "esc", "pagedown": "pgdn", "pageup": "pgup",

@@ -16,9 +16,8 @@ from storage import PapershelfError
 from storage import Counts, Library
 from storage import Entry
 from storage import DEFAULT_SORT, SORTS, next_sort, sort_matches
-from tui.actions import FILTER_SLOTS
 from tui.render.counts import papers
-from tui.widgets.paper_list import PaperRows
+from tui.paper_rows import PaperRows
 
 if TYPE_CHECKING:  # the query module pulls in rapidfuzz: not needed for the first screen
     from storage import Match
@@ -26,7 +25,7 @@ if TYPE_CHECKING:  # the query module pulls in rapidfuzz: not needed for the fir
 SORT_SETTING = "sort"
 CURSOR_SETTING = "cursor"
 SAVED_FILTERS_SETTING = "saved_filters"
-SLOTS = FILTER_SLOTS  # the digit keys, in keyboard order
+SLOTS = "1234567890"  # saved filters, in keyboard order: ctrl+s then a digit saves, the digit recalls
 BULK_CONFIRM_OVER = 5  # a bulk change to more papers than this asks first
 LIKE_LIMIT = 30
 _LIKE = re.compile(r"(?<!\S)like:(\S*)", re.IGNORECASE)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from storage import PapershelfError
@@ -12,6 +15,12 @@ from tui.session import CURSOR_SETTING, SAVED_FILTERS_SETTING, SORT_SETTING, Tri
 @pytest.fixture
 def session(sample_library) -> TriageSession:
     return TriageSession(sample_library)
+
+
+def test_importing_the_session_loads_no_textual():
+    code = "import sys, tui.session; print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
 
 
 def test_counts_are_taken_once_until_something_is_written(session, sample_library):
