@@ -160,9 +160,12 @@ class MainScreen(Screen):
             self.library_changed()
 
     def library_changed(self) -> None:
-        """The library changed under the screen (elsewhere, an undo, an import, the abstracts
+        """The library changed under the screen (elsewhere, an import, the abstracts
         arrived): the list, the counts and the current paper afresh."""
         self.session.library_changed()
+        self._show_library_afresh()
+
+    def _show_library_afresh(self) -> None:
         self._watcher.take_snapshot()  # not news for the next poll
         self.filter_bar.refilter()
         self._show_counts()
@@ -567,7 +570,7 @@ class MainScreen(Screen):
         if label is None:
             self.notify(nothing, markup=False)
             return
-        self.library_changed()
+        self._show_library_afresh()  # (the session's undo / redo has taken in the change)
         self.notify(label, markup=False)
         if back_to is not None:  # back to the paper, e.g. after a wrong x
             self.papers.move_to_paper(back_to)
