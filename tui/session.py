@@ -179,6 +179,8 @@ def count_extras(selected: int, order: str, like_title: str | None) -> list[str]
 
 
 def shorten(text: str, width: int) -> str:
+    """`text` cut to at most `width` characters, "…" marking the cut (titles in toasts and the
+    counts line; one line of text: fold line breaks first, e.g. with storage's one_line)."""
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 

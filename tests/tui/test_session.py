@@ -9,7 +9,7 @@ import pytest
 
 from storage import PapershelfError
 from storage.search.sorting import DEFAULT_SORT, SORTS, next_sort
-from tui.session import CURSOR_SETTING, SAVED_FILTERS_SETTING, SORT_SETTING, TriageSession
+from tui.session import CURSOR_SETTING, SAVED_FILTERS_SETTING, SORT_SETTING, TriageSession, shorten
 
 
 @pytest.fixture
@@ -147,3 +147,9 @@ def test_a_cursor_the_library_cannot_keep_is_tried_again_at_the_next_move(sessio
     assert session.cursor != pid and sample_library.get_setting(CURSOR_SETTING) != pid
     session.remember_cursor(pid)
     assert sample_library.get_setting(CURSOR_SETTING) == pid
+
+
+def test_shorten_cuts_long_text_to_the_width_with_an_ellipsis():
+    assert shorten("Attention", 9) == "Attention"
+    assert shorten("Attention is all you need", 14) == "Attention is…"  # (the space before the cut dropped)
+    assert len(shorten("x" * 100, 48)) == 48
