@@ -13,9 +13,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from storage import Library
+from tui.platform.editor_errors import EditorInterrupted
 from tui.screens.main import MainScreen
 from tui.widgets.burst_keys import esc_then_key
-from tui.shutdown import HOLD_WRITES_SECONDS, EditorInterrupted, ExitWatchdog, QuitSignals
+from tui.shutdown import HOLD_WRITES_SECONDS, ExitWatchdog, QuitSignals
 from tui.textual_private import app_driver, event_loop
 
 THEME_SETTING = "theme"

@@ -11,19 +11,10 @@ import threading
 import time
 from collections.abc import Callable
 
-from tui.platform.editor import EditorError
-
 EXIT_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
 GRACE_SECONDS = 5.0
 WATCHDOG_STATUS = 124  # (as timeout(1)): the shutdown hung and the watchdog ended the process
 HOLD_WRITES_SECONDS = 2.0
-
-
-class EditorInterrupted(EditorError):
-    """A signal to quit arrived while the external editor had the terminal: it was ended."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(f"{signal.Signals(signum).name}: papershelf is quitting; the editor was closed")
 
 
 class QuitSignals:

@@ -10,13 +10,9 @@ from pathlib import Path
 
 from textual.app import App
 
-from storage import PapershelfError
+from tui.platform.editor_errors import EditorError
 
 FALLBACK_EDITORS = ("nano", "vi")
-
-
-class EditorError(PapershelfError):
-    """The external editor could not be run."""
 
 
 def editor_command() -> list[str]:
