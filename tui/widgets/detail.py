@@ -9,9 +9,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from storage import Entry
-
-from .component_style import foreground
-from .paper_list import STAR_MARK, UNREAD_MARK
+from tui.widgets.component_style import foreground
+from tui.widgets.paper_list import STAR_MARK, UNREAD_MARK
 
 
 class DetailView(VerticalScroll, can_focus=True):

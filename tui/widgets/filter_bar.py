@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from .burst_keys import KeysFollowTheFocus
+from tui.widgets.burst_keys import KeysFollowTheFocus
 
 Search = Callable[[str], Any]
 """Runs in a worker thread: a query -> whatever the screen shows (e.g. PaperRows)."""

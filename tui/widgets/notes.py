@@ -10,9 +10,8 @@ from textual.widgets import TextArea
 
 from storage import PapershelfError
 from storage import Entry
-
-from .burst_keys import KeysFollowTheFocus
-from .notes_preview import PLACEHOLDER
+from tui.widgets.burst_keys import KeysFollowTheFocus
+from tui.widgets.notes_preview import PLACEHOLDER
 
 NoteSaver = Callable[[str, str], Entry]
 """Saves a note: (paper id, text) -> the updated entry (Library.set_notes)."""
