@@ -2,8 +2,8 @@
 needs a paper, whether its key types text, and its rank in a narrow key bar.
 
 The bindings, the `?` help screen, the command palette, `check_action` and the key bar are all
-made from this table, so an action is declared once. Ids let a keymap rebind keys
-(`App.set_keymap`). The digits are one action each (a binding cannot tell which key was pressed).
+made from this table, so an action is declared once. The digits are one action each (a binding
+cannot tell which key was pressed).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ KEY_NAMES = {
 
 
 class Action(NamedTuple):
-    id: str  # "toggle-read": the keymap's name for it
+    id: str  # "toggle-read": the binding's id
     keys: str  # "space,r": Textual key names, the first one shown
     action: str  # "toggle_read" (MainScreen.action_toggle_read), maybe with arguments
     label: str  # in the key bar and the footer
