@@ -277,3 +277,15 @@ def test_outside_storage_only_the_public_surface_is_imported():
         if _in(imp.module, "storage") and imp.module != "storage"
     ]
     assert offenders == []
+
+
+def test_every_import_is_absolute():
+    """`from storage.files.paths import …`, never `from .paths import …`: a module reads the same
+    wherever it is moved, and a reader sees at once which part it leans on."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in module_files(ROOT).values()
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.ImportFrom) and node.level > 0
+    ]
+    assert offenders == []

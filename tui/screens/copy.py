@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from storage import markdown_link, one_line, to_bibtex
 from storage import Entry
 from tui.platform.clipboard import copied_message, copy_text
+from tui.session import shorten
 
 TITLE_IN_TOAST = 60
 PREVIEW = 200  # characters of each form shown in the menu (cut to the width there)
@@ -35,11 +36,6 @@ def copy_choices(entry: Entry) -> tuple[CopyChoice, ...]:
         CopyChoice("Markdown link", markdown_link(entry), "no web link"),
         CopyChoice("BibTeX entry", to_bibtex([entry])),
     )
-
-
-def short_title(title: str, limit: int = TITLE_IN_TOAST) -> str:
-    title = one_line(title)
-    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
 async def copy_and_tell(app: App, text: str, what: str) -> None:
@@ -96,7 +92,7 @@ class CopyChooser(ModalScreen[None]):
         if not 0 <= index < len(self._choices) or not self._choices[index].text:
             return
         choice = self._choices[index]
-        what = f"the {choice.name} of “{short_title(self._entry.paper.title)}”"
+        what = f"the {choice.name} of “{shorten(one_line(self._entry.paper.title), TITLE_IN_TOAST)}”"
         # The app runs the copy: this screen (and its workers) is gone once dismissed.
         self.app.run_worker(copy_and_tell(self.app, choice.text, what), group="clipboard")
         self.dismiss(None)
