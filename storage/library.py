@@ -220,9 +220,8 @@ class Library:
         from storage.changes import merge
 
         source = clean_line(source)  # a file name is outside text too
-        unique = merge.by_id(imported if cleaned else map(merge.cleaned, imported))
-        added = self._writer.import_papers(unique, source, now_iso()).added
-        return ImportResult(source, len(unique), added, len(unique) - len(added))
+        merged = self._writer.import_papers(imported if cleaned else map(merge.cleaned, imported), source, now_iso())
+        return ImportResult(source, merged.total, merged.added, merged.total - len(merged.added))
 
     def compact(self) -> None:
         """Fold the annotations journal into annotations.json (done on close; optional)."""

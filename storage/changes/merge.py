@@ -1,5 +1,10 @@
-"""Merging imported papers into the library: one record per paper id, new papers after the
-last position, the text of known papers refreshed. Pure: the time of the import is handed in.
+"""Merging imported papers into the library: one record per paper, new papers after the
+last position, the text and facts of known papers refreshed. Pure: the time of the import is
+handed in.
+
+A paper from any source is the library's paper with the same arXiv id, else the one with the
+same normalised title (its id is the title's hash), unless both have arXiv ids and they differ:
+then they are two papers. Existing ids never change.
 """
 
 from __future__ import annotations
@@ -8,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import NamedTuple
 
-from storage.model.ids import paper_id
+from storage.model.ids import normalise_title, paper_id
 from storage.model.imported import ImportedPaper
 from storage.model.records import Entry, Paper, Shelf, make_paper
 from storage.model.text import clean_line
@@ -21,6 +26,7 @@ class ImportPlan(NamedTuple):
     papers: list[Paper]
     added: tuple[str, ...]
     shelves: dict[str, Shelf]
+    total: int = 0  # distinct papers in the input
 
     @property
     def new_papers(self) -> tuple[Paper, ...]:
@@ -33,22 +39,49 @@ def plan(unique: Mapping[str, ImportedPaper], known: Mapping[str, Entry], saved:
     """Merge `unique` (see `by_id`) into a library holding `known` (paper id -> entry) whose
     shelves on disk are `saved` (paper id -> shelf, papers no longer in the catalogue included)."""
     added = tuple(pid for pid in unique if pid not in known)
-    return ImportPlan(merged_papers(unique, known, source, stamp), added, carried_shelves(unique, saved))
+    return ImportPlan(merged_papers(unique, known, source, stamp), added, carried_shelves(unique, saved), len(unique))
 
 
 def cleaned(item: ImportedPaper) -> ImportedPaper:
     """Outside text, whoever hands it in: no escapes or controls."""
     title, abstract, listed = clean_line(item.title), clean_line(item.abstract), clean_line(item.listed)
     links = tuple(link for link in map(clean_line, item.links) if link)
-    if title is item.title and abstract is item.abstract and listed is item.listed and links == item.links:
+    facts = {"authors": _cleaned_names(item.authors), "categories": _cleaned_names(item.categories),
+             "arxiv_id": clean_line(item.arxiv_id), "published": clean_line(item.published)}
+    if (title is item.title and abstract is item.abstract and listed is item.listed and links == item.links
+            and all(value == getattr(item, name) for name, value in facts.items())):
         return item  # already clean (clean_line hands back the very string then)
-    return replace(item, title=title, abstract=abstract, links=links, listed=listed)
+    return replace(item, title=title, abstract=abstract, links=links, listed=listed, **facts)
 
 
-def by_id(imported: Iterable[ImportedPaper]) -> dict[str, ImportedPaper]:
-    """The papers with a title by id, in input order; of several with the same id, the last
-    read counts (at the place of the first)."""
-    return {paper_id(p.title): p for p in imported if p.title}
+def _cleaned_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(name for name in map(clean_line, names) if name))
+
+
+def by_id(imported: Iterable[ImportedPaper], known: Mapping[str, Entry] | None = None) -> dict[str, ImportedPaper]:
+    """The papers with a title by the id of the paper they are (in `known`, or new), in input
+    order; of several that are the same paper, the last read counts (at the place of the first)."""
+    if not known:
+        known = {}
+    by_arxiv = {e.paper.arxiv_id: pid for pid, e in known.items() if e.paper.arxiv_id}
+    unique: dict[str, ImportedPaper] = {}
+    for item in imported:
+        if item.title:
+            pid = _identify(item, known, by_arxiv)
+            unique[pid] = item
+            if item.arxiv_id:
+                by_arxiv.setdefault(item.arxiv_id, pid)
+    return unique
+
+
+def _identify(item: ImportedPaper, known: Mapping[str, Entry], by_arxiv: dict[str, str]) -> str:
+    if item.arxiv_id and item.arxiv_id in by_arxiv:
+        return by_arxiv[item.arxiv_id]
+    pid = paper_id(item.title)
+    other = known[pid].paper.arxiv_id if pid in known else ""
+    if item.arxiv_id and other and other != item.arxiv_id:  # same title, another paper
+        return paper_id(f"{item.title} arXiv:{item.arxiv_id}")
+    return pid
 
 
 def merged_papers(unique: Mapping[str, ImportedPaper], known: Mapping[str, Entry], source: str, stamp: str) -> list[Paper]:
@@ -62,14 +95,25 @@ def merged_papers(unique: Mapping[str, ImportedPaper], known: Mapping[str, Entry
         old = known.get(pid)
         if old is None:
             position += 1
-            out.append(make_paper(pid, item.title, item.abstract, item.links, item.listed,
-                                  item.first_seen or stamp, position, source))
-        elif (item.title, item.abstract, item.links) != (old.paper.title, old.paper.abstract, old.paper.links):
-            newest = replace(old.paper, title=item.title, abstract=item.abstract or old.paper.abstract,
-                             links=item.links or old.paper.links)
-            if newest != old.paper:
-                out.append(newest)
+            out.append(make_paper(pid, item.title, item.abstract, item.links, item.listed, item.first_seen or stamp,
+                                  position, source, item.authors, item.arxiv_id, item.published, item.categories,
+                                  item.details))
+        elif (newest := refreshed(old.paper, item)) != old.paper:
+            out.append(newest)
     return out
+
+
+def refreshed(old: Paper, item: ImportedPaper) -> Paper:
+    """A known paper with what the input says of it: its title if it is the same title (matched
+    by arXiv id, a source may spell it otherwise: the library's title is the paper's identity);
+    its abstract, links and facts where the input has them (old links kept, after the new ones)."""
+    links = tuple(dict.fromkeys(item.links + old.links)) if item.arxiv_id or item.authors else item.links or old.links
+    return replace(
+        old, title=item.title if normalise_title(item.title) == normalise_title(old.title) else old.title, abstract=item.abstract or old.abstract, links=links,
+        authors=item.authors or old.authors, arxiv_id=old.arxiv_id or item.arxiv_id,
+        published=item.published or old.published, categories=item.categories or old.categories,
+        details=old.details.merged(item.details),
+    )  # fmt: skip
 
 
 def carried_shelves(unique: Mapping[str, ImportedPaper], saved: Mapping[str, Shelf]) -> dict[str, Shelf]:

@@ -97,13 +97,14 @@ class Writer:
             if present:
                 self._write_shelves(present, stamp)
 
-    def import_papers(self, unique: dict[str, ImportedPaper], source: str, stamp: str) -> ImportPlan:
-        """Merge `unique` (paper id -> paper) in: one write each file, one undo step."""
-        from storage.changes.merge import plan
+    def import_papers(self, imported: Iterable[ImportedPaper], source: str, stamp: str) -> ImportPlan:
+        """Merge `imported` in: one write each file, one undo step."""
+        from storage.changes.merge import by_id, plan
 
         with self.lock:
             self._sync()
             self.catalogue.ensure_abstracts()
+            unique = by_id(imported, self.entries.by_id)
             merged = plan(unique, self.entries.by_id, self.annotations.shelves, source, stamp)
             if merged.papers:
                 self.catalogue.write_papers({doc_id(p.id): p.to_doc() for p in merged.papers})

@@ -66,6 +66,9 @@ class Catalogue:
         docs = catalogue_upgrade(self.schema, self.papers_file.read() or {})
         if docs:
             self.write_papers(docs)
+        else:
+            rewrite_table(self.papers_file, PAPERS, {}, ())  # the new version number only
+        self.schema = SCHEMA_VERSION
         self.papers_file.close()
 
     # -- abstracts ---------------------------------------------------------------------------

@@ -2,6 +2,10 @@
 record-by-record read that reports a malformed record, and the upgrades of older files.
 
 Schema 2 moved the abstracts out of the catalogue into abstracts.json (schema 1 kept them inline).
+Schema 3 added the facts from sources (authors, arxiv_id, published, categories, details) to
+paper records, stored only when known: a schema 2 catalogue reads as it is, and its upgrade
+only writes the new version number (so that an older papershelf, which would drop the new
+fields when it rewrites a record, refuses the file instead).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from typing import Any
 from storage.files.tinystore import AtomicJSONStorage
 from storage.model.errors import DamagedLibraryError, PapershelfError
 
-SCHEMA_VERSION = 2  # 2: abstracts moved from the catalogue into abstracts.json
+SCHEMA_VERSION = 3  # 2: abstracts moved from the catalogue into abstracts.json; 3: facts from sources
 PAPERS, SHELVES, SETTINGS, META = "papers", "shelves", "settings", "meta"
 ABSTRACTS = "abstracts"
 MALFORMED = (KeyError, TypeError, ValueError, AttributeError)  # what a record of the wrong shape raises

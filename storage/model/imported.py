@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.model.records import Shelf
+from storage.model.records import NO_DETAILS, Details, Shelf
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +16,7 @@ class ImportedPaper:
 
     `shelf` is set only by importers that carry annotations (papershelf JSON export);
     `first_seen` only where the input records it. `line` is the 1-based line of the title.
+    The facts (authors ... details) come from sources and exports that know them.
     """
 
     title: str
@@ -25,3 +26,8 @@ class ImportedPaper:
     line: int = 0
     first_seen: str = ""
     shelf: Shelf | None = None
+    authors: tuple[str, ...] = ()
+    arxiv_id: str = ""
+    published: str = ""
+    categories: tuple[str, ...] = ()
+    details: Details = NO_DETAILS

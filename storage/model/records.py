@@ -7,7 +7,7 @@ convert to and from the JSON documents stored in the TinyDB files.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from operator import itemgetter
 from sys import intern
 from typing import Any, TypeVar
@@ -26,7 +26,9 @@ def positional_maker(cls: type[T]) -> Callable[..., T]:
     names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
     scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
     scope |= {f"set_{name}": getattr(cls, name).__set__ for name in names}
-    lines = [f"def make({', '.join(names)}):", "    record = new(cls)"]
+    scope |= {f"default_{f.name}": f.default for f in fields(cls) if f.default is not MISSING}  # type: ignore[arg-type]
+    params = [f"{name}=default_{name}" if f"default_{name}" in scope else name for name in names]
+    lines = [f"def make({', '.join(params)}):", "    record = new(cls)"]
     lines += [f"    set_{name}(record, {name})" for name in names]
     exec("\n".join([*lines, "    return record"]), scope)
     return scope["make"]
@@ -34,6 +36,65 @@ def positional_maker(cls: type[T]) -> Callable[..., T]:
 
 # A catalogue record's fields in one call (the usual record has them all).
 PAPER_FIELDS = itemgetter("id", "title", "links", "listed", "first_seen", "position", "source")
+BASE_FIELD_COUNT = 7  # a record with only these (a page import) needs no look at the optional ones
+FACT_FIELDS = ("authors", "arxiv_id", "published", "categories")  # optional, stored only when known
+
+
+@dataclass(frozen=True, slots=True)
+class Details:
+    """What the sources know beyond the common facts: each is empty/None where unknown.
+    `origin` says where each fact came from: (field, source) pairs, sorted by field."""
+
+    doi: str = ""
+    journal_ref: str = ""
+    primary_category: str = ""
+    upvotes: int | None = None
+    github_stars: int | None = None
+    code_url: str = ""
+    project_url: str = ""
+    hf_url: str = ""
+    origin: tuple[tuple[str, str], ...] = ()
+
+    def to_doc(self) -> dict[str, Any]:
+        """Only the known facts (a page import's paper stores nothing)."""
+        doc: dict[str, Any] = {}
+        for name in DETAIL_NAMES:
+            value = getattr(self, name)
+            if value not in ("", None, ()):
+                doc[name] = [list(pair) for pair in value] if name == "origin" else value
+        return doc
+
+    @classmethod
+    def from_doc(cls, doc: Any) -> Details:
+        if type(doc) is not dict:  # noqa: E721
+            raise TypeError("paper details must be an object")
+        values = {name: doc[name] for name in DETAIL_NAMES if name in doc}
+        for name in ("upvotes", "github_stars"):
+            if name in values and not (type(values[name]) is int and values[name] >= 0):  # noqa: E721
+                raise TypeError(f"paper {name} must be a whole number")
+        for name in DETAIL_NAMES[:3] + DETAIL_NAMES[5:8]:
+            if type(values.get(name, "")) is not str:  # noqa: E721
+                raise TypeError(f"paper {name} must be text")
+        origin = values.get("origin", ())
+        if type(origin) is not list or not all(_is_pair(pair) for pair in origin):  # noqa: E721
+            if origin != ():
+                raise TypeError("paper origin must be a list of [field, source] pairs")
+        values["origin"] = tuple(sorted(tuple(pair) for pair in origin))
+        return cls(**values)
+
+    def merged(self, newer: Details) -> Details:
+        """These details with every fact `newer` knows put over them (its origin too)."""
+        values = {name: getattr(newer, name) for name in DETAIL_NAMES[:-1] if getattr(newer, name) not in ("", None)}
+        origin = dict(self.origin) | dict(newer.origin)
+        return replace(self, **values, origin=tuple(sorted(origin.items())))
+
+
+def _is_pair(value: Any) -> bool:
+    return type(value) is list and len(value) == 2 and all(type(v) is str for v in value)  # noqa: E721
+
+
+DETAIL_NAMES = tuple(f.name for f in fields(Details))
+NO_DETAILS = Details()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +109,15 @@ class Paper:
     first_seen: str = ""  # ISO-8601 timestamp of the first import that saw it
     position: int = 0  # page order across imports: lower came first
     source: str = ""  # file name it was first imported from
+    authors: tuple[str, ...] = ()  # names as the source gives them, in order
+    arxiv_id: str = ""  # without version, e.g. "2403.01234" or "hep-th/9901001"
+    published: str = ""  # ISO date of first publication
+    categories: tuple[str, ...] = ()  # arXiv categories, primary first
+    details: Details = NO_DETAILS
 
     def to_doc(self) -> dict[str, Any]:
-        return {
+        """The stored record: the optional facts only when known (a page import's paper has none)."""
+        doc = {
             "id": self.id,
             "title": self.title,
             "abstract": self.abstract,
@@ -60,6 +127,23 @@ class Paper:
             "position": self.position,
             "source": self.source,
         }
+        if self.authors:
+            doc["authors"] = list(self.authors)
+        if self.arxiv_id:
+            doc["arxiv_id"] = self.arxiv_id
+        if self.published:
+            doc["published"] = self.published
+        if self.categories:
+            doc["categories"] = list(self.categories)
+        if self.details is not NO_DETAILS and (details := self.details.to_doc()):
+            doc["details"] = details
+        return doc
+
+    def public_doc(self) -> dict[str, Any]:
+        """Every field, unknown facts as empty lists or null: the `list --json` / JSON export shape."""
+        facts = {"authors": list(self.authors), "arxiv_id": self.arxiv_id or None,
+                 "published": self.published or None, "categories": list(self.categories)}
+        return {"id": self.id, "title": self.title, **facts, **self.to_doc(), **facts, "details": self.details.to_doc()}
 
     def catalogue_doc(self) -> dict[str, Any]:
         """The catalogue's record: everything but the abstract, which lives in its own file."""
@@ -69,7 +153,8 @@ class Paper:
 
     def with_abstract(self, abstract: str) -> Paper:
         """This paper with its abstract (positional: ~8x faster than `replace` over 100,000 papers)."""
-        return make_paper(self.id, self.title, abstract, self.links, self.listed, self.first_seen, self.position, self.source)
+        return make_paper(self.id, self.title, abstract, self.links, self.listed, self.first_seen, self.position,
+                          self.source, self.authors, self.arxiv_id, self.published, self.categories, self.details)
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any], abstract: str | None = None) -> Paper:
@@ -99,7 +184,30 @@ class Paper:
         else:
             links = ()
         # Page date, import time and file name repeat across thousands of papers: one copy each.
-        return make_paper(pid, title, abstract, links, intern(listed), intern(first_seen), position, intern(source))
+        if len(doc) == BASE_FIELD_COUNT:
+            return make_paper(pid, title, abstract, links, intern(listed), intern(first_seen), position, intern(source))
+        authors, arxiv_id, published, categories, details = _facts(doc)
+        return make_paper(pid, title, abstract, links, intern(listed), intern(first_seen), position, intern(source),
+                          authors, arxiv_id, published, categories, details)
+
+
+def _facts(doc: dict[str, Any]) -> tuple[tuple[str, ...], str, str, tuple[str, ...], Details]:
+    """The optional facts of a record, checked (absent ones empty)."""
+    get = doc.get
+    authors, categories = _strings(get("authors", ()), "authors"), _strings(get("categories", ()), "categories")
+    arxiv_id, published = get("arxiv_id", ""), get("published", "")
+    if not (type(arxiv_id) is str and type(published) is str):  # noqa: E721
+        raise TypeError("paper arxiv_id and published must be text")
+    details = Details.from_doc(doc["details"]) if "details" in doc else NO_DETAILS
+    return authors, arxiv_id, published, categories, details
+
+
+def _strings(values: Any, name: str) -> tuple[str, ...]:
+    if values == ():
+        return ()
+    if type(values) is not list or not all(type(v) is str for v in values):  # noqa: E721
+        raise TypeError(f"paper {name} must be a list of strings")
+    return tuple(values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +271,7 @@ class Entry:
 
     def to_doc(self) -> dict[str, Any]:
         """Everything about the entry, flat: the JSON export / `list --json` shape."""
-        doc = self.paper.to_doc()
+        doc = self.paper.public_doc()
         shelf = self.shelf.to_doc(self.paper.id)
         del shelf["id"]
         doc.update(shelf)
@@ -188,4 +296,4 @@ def clean_tags(tags: Iterable[str] | str) -> tuple[str, ...]:
     return normalise_tags([clean_line(str(tag)) for tag in items])
 
 
-__all__ = ["Paper", "Shelf", "Entry", "BLANK_SHELF", "normalise_tags", "clean_tags", "replace", "fields"]
+__all__ = ["Paper", "Details", "NO_DETAILS", "Shelf", "Entry", "BLANK_SHELF", "normalise_tags", "clean_tags", "replace", "fields"]

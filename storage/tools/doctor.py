@@ -37,7 +37,8 @@ EXPECTED_TABLES = {paths.CATALOGUE: {META, PAPERS}, paths.ANNOTATIONS: {META, SH
                    paths.ABSTRACTS: {META, ABSTRACTS}}  # fmt: skip
 ABSTRACT_FIELDS = {"abstract": str}
 PAPER_FIELDS = {"title": str, "abstract": str, "links": list, "listed": str, "first_seen": str,
-                "position": int, "source": str}  # fmt: skip
+                "position": int, "source": str, "authors": list, "arxiv_id": str, "published": str,
+                "categories": list}  # fmt: skip
 SHELF_FIELDS = {"read": bool, "starred": bool, "tags": list, "notes": str, "read_at": str, "updated": str}
 _KIND_NAMES = {str: "a string", int: "a whole number", bool: "true or false", list: "a list of strings"}
 _ID = re.compile(r"[0-9a-f]{12}")
@@ -234,6 +235,9 @@ def _title_problems(doc: dict[str, Any]) -> list[str]:
     if not isinstance(title, str) or not title.strip():
         return ["title should be a non-empty string"]
     expected = paper_id(title)
+    arxiv_id = doc.get("arxiv_id")
+    if arxiv_id and doc["id"] == paper_id(f"{title} arXiv:{arxiv_id}"):
+        return []  # a second paper of the same title (storage/changes/merge.py)
     if expected != doc["id"]:
         return [f"id {doc['id']!r} does not match its title {title[:60]!r} (expected {expected!r})"]
     return []

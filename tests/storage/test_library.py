@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storage.files.schema import SCHEMA_VERSION
 from storage.model.errors import DamagedLibraryError, PapershelfError, UnknownPaperError
 from storage.model.ids import normalise_title, paper_id
 from storage.library import Library
@@ -240,7 +241,7 @@ def test_abstracts_live_in_their_own_file(sample_library):
     folder = sample_library.directory
     catalogue, abstracts = _tables(folder / "catalogue.json"), _tables(folder / "abstracts.json")
     assert not any("abstract" in doc for doc in catalogue["papers"].values())
-    assert catalogue["meta"]["1"]["schema"] == abstracts["meta"]["1"]["schema"] == 2
+    assert catalogue["meta"]["1"]["schema"] == abstracts["meta"]["1"]["schema"] == SCHEMA_VERSION
     assert abstracts["abstracts"].keys() == catalogue["papers"].keys()
     assert Library.open(folder).entries() == sample_library.entries()
     assert sum(bool(e.paper.abstract) for e in sample_library.entries()) == 46  # two papers have none
@@ -254,7 +255,7 @@ def test_a_schema_1_library_is_upgraded_in_place(sample_library):
     (folder / "abstracts.json").unlink()
     assert Library.open(folder).entries() == before
     catalogue = _tables(folder / "catalogue.json")
-    assert catalogue["meta"]["1"]["schema"] == 2
+    assert catalogue["meta"]["1"]["schema"] == SCHEMA_VERSION
     assert not any("abstract" in doc for doc in catalogue["papers"].values())
     assert len(_tables(folder / "abstracts.json")["abstracts"]) == len(before)
 

@@ -9,6 +9,7 @@ import pytest
 
 from storage.files.annotations import Annotations
 from storage.files.catalogue import Catalogue
+from storage.files.schema import SCHEMA_VERSION
 from storage.model.errors import DamagedLibraryError, LibraryWriteError
 from storage.model.ids import doc_id
 from storage.model.records import BLANK_SHELF, Shelf, make_paper
@@ -83,8 +84,21 @@ def test_a_schema_1_catalogue_moves_its_abstracts_out(catalogue, tmp_path):
     (tmp_path / "catalogue.json").write_text(json.dumps({"meta": {"1": {"schema": 1}}, "papers": {"1": a.to_doc()}}))
     assert catalogue.papers() == [a] and catalogue.schema == 1
     catalogue.upgrade()
-    assert catalogue.papers() == [a] and catalogue.schema == 2
+    assert catalogue.papers() == [a] and catalogue.schema == SCHEMA_VERSION
     assert "abstract" not in json.loads((tmp_path / "catalogue.json").read_text())["papers"]["1"]
+
+
+def test_a_schema_2_catalogue_is_read_as_it_is_and_upgraded_to_the_new_version_number(catalogue, tmp_path):
+    """Schema 3 added optional facts: a schema 2 record reads unchanged; the upgrade writes the
+    version number only (an older papershelf then refuses the file rather than drop the facts)."""
+    (a,) = papers("A")
+    record = a.catalogue_doc()
+    (tmp_path / "catalogue.json").write_text(json.dumps({"meta": {"1": {"schema": 2}}, "papers": {"1": record}}))
+    assert catalogue.papers(with_abstracts=False) == [a.with_abstract("")] and catalogue.schema == 2
+    catalogue.upgrade()
+    written = json.loads((tmp_path / "catalogue.json").read_text())
+    assert written["meta"]["1"]["schema"] == SCHEMA_VERSION == 3
+    assert written["papers"]["1"] == record
 
 
 def test_shelves_are_written_stamped_and_read_back(tmp_path):

@@ -6,7 +6,9 @@ from __future__ import annotations
 from storage.changes import merge
 from storage.model.ids import paper_id
 from storage.model.imported import ImportedPaper
-from storage.model.records import Entry, Shelf, make_paper
+from dataclasses import replace
+
+from storage.model.records import Details, Entry, Shelf, make_paper
 
 STAMP, EARLIER = "2026-03-01T00:00:00+00:00", "2025-01-01T00:00:00+00:00"
 
@@ -46,7 +48,7 @@ def test_a_known_paper_gets_the_newest_text_but_keeps_its_date_position_and_sour
 
 def test_an_empty_abstract_or_no_links_keeps_the_old_ones_and_an_unchanged_paper_is_not_written():
     library = known("A")
-    assert merge.plan(merge.by_id([ImportedPaper("A")]), library, {}, "s", STAMP) == merge.ImportPlan([], (), {})
+    assert merge.plan(merge.by_id([ImportedPaper("A")]), library, {}, "s", STAMP) == merge.ImportPlan([], (), {}, total=1)
     same = ImportedPaper("A", "old abstract", ("https://a",))
     assert merge.plan(merge.by_id([same]), library, {}, "s", STAMP).papers == []
 
@@ -67,3 +69,55 @@ def test_cleaned_strips_escapes_and_hands_back_a_clean_paper_itself():
     dirty = merge.cleaned(ImportedPaper("T\x1b[2Jitle", "ab\x07stract", ("https://x\x1b]8;;", "\x00"), "Mar\r 1"))
     assert "\x1b" not in dirty.title + dirty.abstract + dirty.listed and "\x07" not in dirty.abstract
     assert "" not in dirty.links and all("\x1b" not in link for link in dirty.links)
+
+
+# --- papers from sources: matched by arXiv id, else by normalised title -------------------------
+
+def with_arxiv(entries: dict[str, Entry], title: str, arxiv_id: str) -> dict[str, Entry]:
+    pid = paper_id(title)
+    entry = entries[pid]
+    return {**entries, pid: Entry(replace(entry.paper, arxiv_id=arxiv_id), entry.shelf)}
+
+
+def test_a_source_paper_with_a_known_arxiv_id_is_that_paper_whatever_its_title():
+    library = with_arxiv(known("Attention Is All You Need", "B"), "Attention Is All You Need", "1706.03762")
+    item = ImportedPaper("Attention is all you need (v7)", arxiv_id="1706.03762", authors=("Ashish Vaswani",))
+    unique = merge.by_id([item], library)
+    assert list(unique) == [paper_id("Attention Is All You Need")]
+    (paper,) = merge.plan(unique, library, {}, "hf", STAMP).papers
+    assert paper.title == "Attention Is All You Need"  # the library's title is the paper's identity
+    assert paper.authors == ("Ashish Vaswani",) and paper.id == paper_id("Attention Is All You Need")
+
+
+def test_same_title_but_another_arxiv_id_is_another_paper_and_the_old_id_never_changes():
+    library = with_arxiv(known("Scaling Laws"), "Scaling Laws", "2001.08361")
+    unique = merge.by_id([ImportedPaper("Scaling laws", arxiv_id="2405.00001")], library)
+    (pid,) = unique
+    assert pid not in library and pid == paper_id("Scaling laws arXiv:2405.00001")
+    assert merge.plan(unique, library, {}, "hf", STAMP).added == (pid,)
+
+
+def test_a_title_match_fills_in_the_facts_and_keeps_the_page_links_after_the_new_ones():
+    library = known("Deep Nets")
+    details = Details(upvotes=12, origin=(("upvotes", "hf"),))
+    item = ImportedPaper("deep nets", links=("https://arxiv.org/abs/2403.00001",), arxiv_id="2403.00001",
+                         authors=("A. Author", "B. Author"), published="2024-03-01", categories=("cs.LG",),
+                         details=details)
+    (paper,) = merge.plan(merge.by_id([item], library), library, {}, "hf", STAMP).papers
+    assert (paper.arxiv_id, paper.published, paper.categories) == ("2403.00001", "2024-03-01", ("cs.LG",))
+    assert paper.links == ("https://arxiv.org/abs/2403.00001", "https://a")
+    assert paper.details.upvotes == 12 and paper.first_seen == EARLIER and paper.position == 1
+    assert paper.abstract == "old abstract"  # the source had none: the old one stays
+
+
+def test_two_items_of_one_input_with_the_same_arxiv_id_are_one_paper():
+    items = [ImportedPaper("Title on HF", arxiv_id="2403.00002"), ImportedPaper("Title on arXiv", arxiv_id="2403.00002")]
+    assert len(merge.by_id(items, {})) == 1
+
+
+def test_details_merge_field_by_field_and_keep_where_each_came_from():
+    old = Details(doi="10.1/x", upvotes=3, origin=(("doi", "arxiv-api"), ("upvotes", "hf")))
+    new = Details(upvotes=9, github_stars=40, origin=(("github_stars", "hf"), ("upvotes", "hf")))
+    merged = old.merged(new)
+    assert (merged.doi, merged.upvotes, merged.github_stars) == ("10.1/x", 9, 40)
+    assert dict(merged.origin) == {"doi": "arxiv-api", "upvotes": "hf", "github_stars": "hf"}
