@@ -26,6 +26,8 @@ _PUBLIC = {
     "storage.search.sorting": ("DEFAULT_SORT", "SORTS", "next_sort", "sort_matches"),
     "storage.tools.stats": ("Stats", "compute", "bar", "sparkline"),
     "storage.tools.demo": ("generate",),
+    "storage.sync.engine": ("sync_library", "SyncResult"),
+    "storage.sync.git": ("SyncError",),
 }
 _MODULES = {"doctor": "storage.tools.doctor", "library": "storage.library"}
 _WHERE = {name: module for module, names in _PUBLIC.items() for name in names}

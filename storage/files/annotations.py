@@ -22,6 +22,17 @@ from storage.model.ids import doc_id
 from storage.model.records import BLANK_SHELF, Shelf
 
 
+CHANGED_AT = "changed_at"  # a shelf record's field -> when it last changed (sync's later-change-wins)
+STAMPED_FIELDS = ("read", "starred", "tags", "notes")
+
+
+def field_stamps(old: Shelf, new: Shelf, stamps: dict[str, str], stamp: str) -> dict[str, str]:
+    """`stamps` (field -> time of its last change) with the fields that differ from `old` to
+    `new` stamped `stamp`."""
+    changed = {name: stamp for name in STAMPED_FIELDS if getattr(old, name) != getattr(new, name)}
+    return {**stamps, **changed} if changed else stamps
+
+
 class Annotations:
     """The annotations file of the library in `directory`; the caller holds the library lock."""
 
@@ -30,6 +41,7 @@ class Annotations:
         self.storage = JournaledStorage(directory / paths.ANNOTATIONS, backup_hint=backup_hint)
         self.settings: dict[str, Any] = {}  # as last read or written
         self.shelves: dict[str, Shelf] = {}  # the shelves on disk by paper id, as last read or written
+        self.stamps: dict[str, dict[str, str]] = {}  # paper id -> when each field of its shelf last changed
         self._backed_up_on = ""  # the day (backups.today()) of the last backup seen or made
 
     def changed_on_disk(self) -> bool:
@@ -42,9 +54,12 @@ class Annotations:
         data = storage.read() or {}
         check_schema(data, storage)
         shelves: dict[str, Shelf] = {}
+        stamps: dict[str, dict[str, str]] = {}
         for key, doc in data.get(SHELVES, {}).items():
             try:
                 shelves[str(doc["id"])] = Shelf.from_doc(doc)
+                if CHANGED_AT in doc:
+                    stamps[str(doc["id"])] = dict(doc[CHANGED_AT])
             except MALFORMED:
                 raise DamagedLibraryError(storage.path, f"annotation record {key} is malformed", storage.backup_hint) from None
         settings = data.get(SETTINGS, {}).get("1", {})
@@ -52,7 +67,7 @@ class Annotations:
             raise DamagedLibraryError(storage.path, "the settings record is malformed", storage.backup_hint)
         self.settings = dict(settings)
         gone = dict.fromkeys(self.shelves.keys() - shelves.keys(), BLANK_SHELF)
-        self.shelves = shelves
+        self.shelves, self.stamps = shelves, stamps
         return {**gone, **shelves}
 
     def write_shelves(self, shelves: dict[str, Shelf], stamp: str) -> dict[str, Shelf]:
@@ -60,8 +75,15 @@ class Annotations:
         first backup if none was taken yet; returns them as written."""
         self._daily_backup()
         stamped = {pid: replace(s, updated=stamp) for pid, s in shelves.items()}
-        self._append(SHELVES, {doc_id(pid): s.to_doc(pid) for pid, s in stamped.items()})
+        stamps = {pid: field_stamps(self.shelves.get(pid, BLANK_SHELF), s, self.stamps.get(pid, {}), stamp) for pid, s in stamped.items()}
+        docs = {}
+        for pid, s in stamped.items():
+            docs[doc_id(pid)] = doc = s.to_doc(pid)
+            if stamps[pid]:
+                doc[CHANGED_AT] = stamps[pid]
+        self._append(SHELVES, docs)
         self.shelves.update(stamped)
+        self.stamps.update(stamps)
         return stamped
 
     def remove_shelves(self, pids: Iterable[str]) -> None:
@@ -69,6 +91,7 @@ class Annotations:
         self._append(SHELVES, {}, [doc_id(pid) for pid in pids])
         for pid in pids:
             self.shelves.pop(pid, None)
+            self.stamps.pop(pid, None)
 
     def set_setting(self, key: str, value: Any) -> None:
         settings = {**self.settings, key: value}

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from storage.model.errors import DamagedLibraryError, LibraryWriteError
-from storage.files.tinystore import AtomicJSONStorage, file_signature, fsync_directory
+from storage.files.tinystore import RecordLinesStorage, file_signature, fsync_directory
 
 COMPACT_BYTES = 256 * 1024
 
@@ -49,7 +49,10 @@ def complete_records(raw: bytes) -> tuple[list[dict[str, Any]], int]:
     return records, end
 
 
-class JournaledStorage(AtomicJSONStorage):
+class JournaledStorage(RecordLinesStorage):
+    """The snapshot is written one record per line in key order (RecordLinesStorage): a
+    changed shelf is a one-line diff when the library is kept in git (sync)."""
+
     def __init__(self, path: str | os.PathLike[str], backup_hint=None) -> None:
         super().__init__(path, backup_hint)
         self.journal = journal_path(self.path)

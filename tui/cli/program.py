@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from storage import PapershelfError
 from storage import printable
-from tui.cli import bytecode, completion
+from tui.cli import bytecode, completion, sync_command
 
 if TYPE_CHECKING:
     import argparse
 
-COMMANDS = ("import", "list", "mark", "export", "demo", "undo", "stats", "doctor", "completion")
+COMMANDS = ("import", "list", "mark", "export", "demo", "undo", "stats", "doctor", "completion", "sync")
 
 DESCRIPTION = """\
 A keyboard-driven reading list for research papers.
@@ -29,6 +29,7 @@ A keyboard-driven reading list for research papers.
   papershelf stats                reading progress, tags, papers read per day
   papershelf demo                 try it on a throwaway library of generated papers
   papershelf completion bash      print the shell completion script (bash, zsh, fish)
+  papershelf sync --remote URL    share the library through git (later: papershelf sync)
 
 The library lives in --library DIR, else $PAPERSHELF_HOME, else the user data directory.
 """
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="reading progress, tags, papers read per day")
     stats.add_argument("--days", type=int, default=28, help="days shown in the reading history (default 28)")
     _add_doctor(sub)
+    sync_command.add_parser(sub)
     shell = sub.add_parser("completion", help="print the shell completion script: bash, zsh or fish")
     shell.add_argument("shell", choices=completion.SHELLS)
     return parser
@@ -208,6 +210,8 @@ def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
 
     if args.command == "demo":
         return tool_commands.demo(args.papers)
+    if args.command == "sync":  # works on the files, under the library lock: no need to load them
+        return sync_command.run(args.library, args.remote)
     if args.command == "doctor":  # must work on a library that cannot be opened
         gc.enable()
         return tool_commands.doctor(args.library, args.restore)

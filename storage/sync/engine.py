@@ -1,0 +1,328 @@
+"""`papershelf sync`: the library directory is a git repository; a sync commits local changes,
+fetches, merges record by record, and pushes.
+
+Steps, and why they are safe:
+- The library lock is held only while the library's files are read or written here (commit,
+  merge): never across the network, so the TUI is kept waiting for milliseconds at most.
+- Local changes are committed first (the journal folded into annotations.json), and again
+  right before merging (whatever the TUI wrote in the meantime).
+- The merge is computed in memory from git's blobs (storage/sync/rules.py, the rules the git
+  merge driver uses too) before any file is touched: a file that cannot be merged stops the
+  sync with nothing changed. The files are then replaced atomically (as every library write
+  is), and only then is the branch moved. A kill at any moment leaves files that are each
+  whole, old or new; the next sync commits what it finds and merges again, which changes
+  nothing already merged.
+- A push the remote rejects as not fast-forward (someone pushed meanwhile) is retried after
+  fetching and merging again.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from storage.files import paths
+from storage.files.journal import fold
+from storage.files.locking import LibraryLock
+from storage.files.tinystore import atomic_write_bytes
+from storage.model.text import plural
+from storage.sync.files import (
+    DATA_FILES, DRIVER_NAME, GITATTRIBUTES, GITATTRIBUTES_TEXT, GITIGNORE, GITIGNORE_TEXT, MergeError, encode, merge_bytes,
+    parse,
+)  # fmt: skip
+from storage.sync.git import Git, SyncError
+from storage.sync.rules import Tables, changed_keys
+
+REMOTE, BRANCH = "origin", "main"
+PUSH_ATTEMPTS = 5
+CONFIG_FILES = {GITIGNORE: GITIGNORE_TEXT.encode(), GITATTRIBUTES: GITATTRIBUTES_TEXT.encode()}
+KEPT = "Your changes are safe in the library (committed locally); the next sync sends them."
+
+
+@dataclass
+class Changes:
+    """Which papers and annotations changed (record keys), from one side's view."""
+
+    papers: set[str] = field(default_factory=set)
+    annotations: set[str] = field(default_factory=set)
+    settings: bool = False
+
+    def add(self, old: Tables, new: Tables) -> None:
+        self.papers |= changed_keys(old, new, "papers") | changed_keys(old, new, "abstracts")
+        self.annotations |= changed_keys(old, new, "shelves")
+        self.settings = self.settings or bool(changed_keys(old, new, "settings"))
+
+    def describe(self) -> str:
+        parts = [plural(len(self.papers), "paper") if self.papers else "",
+                 plural(len(self.annotations), "annotation") if self.annotations else "",
+                 "settings" if self.settings else ""]  # fmt: skip
+        return ", ".join(p for p in parts if p) or "nothing"
+
+
+@dataclass
+class SyncResult:
+    action: str  # "set up", "cloned", "joined" or "synced"
+    remote: str
+    came_in: Changes
+    went_out: Changes
+
+    def summary(self) -> str:
+        return f"{self.action} with {self.remote}: {self.came_in.describe()} in; {self.went_out.describe()} out"
+
+
+def git_problem(stderr: bytes) -> str:
+    """What git said went wrong: its first `fatal:`/`error:` line (else its last line)."""
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    for line in lines:
+        for prefix in ("fatal: ", "error: "):
+            if line.startswith(prefix):
+                return line.removeprefix(prefix)
+    return lines[-1] if lines else "git failed"
+
+
+def sync_library(directory: str | Path, remote: str | None = None, lock: LibraryLock | None = None) -> SyncResult:
+    """Sync the library in `directory` with its remote (`remote`: set it, the first time).
+    `lock`: the library lock of a Library open in this process (the TUI), if any."""
+    return Syncer(Path(directory), lock).run(remote)
+
+
+class Syncer:
+    def __init__(self, directory: Path, lock: LibraryLock | None = None) -> None:
+        self.directory = directory
+        self.git = Git(directory)
+        self.lock = lock or LibraryLock(directory / paths.LOCK)
+        self.remote_url = ""
+        self.came_in = Changes()
+
+    # -- the whole sync ----------------------------------------------------------------------
+
+    def run(self, remote: str | None) -> SyncResult:
+        if not (self.directory / ".git").exists():
+            if not remote:
+                raise SyncError(f"{self.directory} is not synced yet: run `papershelf sync --remote URL` once "
+                                "(URL: a git repository, e.g. a new empty one on your git host or a bare repository)")  # fmt: skip
+            action, theirs = self._set_up(remote)
+        else:
+            action, theirs = "synced", self._reconnect(remote)
+        went_out = self._exchange(theirs)
+        return SyncResult(action, self.remote_url, self.came_in, went_out)
+
+    def _set_up(self, url: str) -> tuple[str, str | None]:
+        """Make the library a repository with `url` as its remote; refused (and undone) if the
+        remote cannot be reached or is not a papershelf library."""
+        made = not self.directory.exists()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            self.git.check_version()
+            self.git.run("init", "--quiet", "--initial-branch", BRANCH)
+            self.git.run("remote", "add", REMOTE, url)
+            self.remote_url = url
+            theirs = self._fetch()
+        except BaseException:
+            shutil.rmtree(self.directory / ".git", ignore_errors=True)  # ours: made a moment ago
+            if made:
+                shutil.rmtree(self.directory, ignore_errors=True)
+            raise
+        self._configure()
+        with self.lock:
+            fold(self.directory / paths.ANNOTATIONS)
+            if theirs is not None and self._library_is_empty():
+                self._take(None, theirs)
+                return "cloned", theirs
+            self._canonicalise()
+            self._commit_local()
+        return ("joined" if theirs is not None else "set up"), theirs
+
+    def _reconnect(self, url: str | None) -> str | None:
+        """Check the repository, set the remote's URL if one is given; fetch."""
+        if not self.git.ok("rev-parse", "--git-dir"):
+            raise SyncError(f"{self.directory / '.git'} is not a usable git repository; move it away and sync with --remote again")
+        old = self.git.run("remote", "get-url", REMOTE, check=False).stdout.decode().strip()
+        if url and url != old:
+            self.git.run("remote", "set-url" if old else "add", REMOTE, url)
+        self.remote_url = url or old
+        if not self.remote_url:
+            raise SyncError("this library's repository has no remote: run `papershelf sync --remote URL`")
+        self._configure()
+        with self.lock:
+            self._commit_local()
+        try:
+            return self._fetch()
+        except SyncError:
+            if url and url != old and old:
+                self.git.run("remote", "set-url", REMOTE, old)  # the new remote was refused: back to the old one
+            raise
+
+    def _exchange(self, theirs: str | None) -> Changes:
+        """Merge the remote's branch in and push, again (fetch, merge) if someone pushed
+        meanwhile; what went out."""
+        for attempt in range(PUSH_ATTEMPTS):
+            if attempt:
+                theirs = self._fetch()
+            with self.lock:
+                self._commit_local()
+                self._integrate(theirs)
+            head = self.git.rev("HEAD")
+            if head is None or head == theirs:
+                return Changes()
+            went_out = self._outgoing(theirs, head)
+            if self._push(head):
+                return went_out
+        raise SyncError(f"{self.remote_url} kept changing while papershelf pushed ({PUSH_ATTEMPTS} attempts); everything "
+                        "is merged and committed here: sync again")  # fmt: skip
+
+    # -- the repository --------------------------------------------------------------------
+
+    def _configure(self) -> None:
+        """The merge driver, for git commands run by hand in the library too (this Python,
+        so that it works from an installed papershelf)."""
+        import shlex
+        import sys
+
+        command = f"{shlex.quote(sys.executable)} -m storage.sync.driver %O %A %B %P"
+        self.git.run("config", f"merge.{DRIVER_NAME}.name", "papershelf record-by-record merge")
+        self.git.run("config", f"merge.{DRIVER_NAME}.driver", command)
+
+    def _canonicalise(self) -> None:
+        """The library's files in the layout sync shares (older libraries wrote other layouts)."""
+        for name in DATA_FILES:
+            path = self.directory / name
+            if path.exists():
+                data = path.read_bytes()
+                canonical = encode(self._parse_local(name, data))
+                if canonical != data:
+                    atomic_write_bytes(path, canonical)
+
+    def _library_is_empty(self) -> bool:
+        for name in (paths.CATALOGUE, paths.ANNOTATIONS):
+            path = self.directory / name
+            tables = self._parse_local(name, path.read_bytes()) if path.exists() else {}
+            if any(tables.get(t) for t in ("papers", "shelves", "settings")):
+                return False
+        return True
+
+    def _parse_local(self, name: str, data: bytes) -> Tables:
+        try:
+            return parse(data, name, "this library")
+        except MergeError as exc:
+            raise SyncError(f"{exc}; nothing was synced. `papershelf doctor` says how to restore it") from None
+
+    def _commit_local(self) -> None:
+        """Commit what changed in the library since the last commit (the caller holds the lock)."""
+        fold(self.directory / paths.ANNOTATIONS)
+        for name, text in CONFIG_FILES.items():
+            path = self.directory / name
+            if not path.exists() or path.read_bytes() != text:
+                atomic_write_bytes(path, text)
+        self.git.run("add", "--all")
+        changed = self.git.run("diff", "--cached", "--name-only", "-z").stdout.decode("utf-8", "replace").split("\0")
+        changed = [name for name in changed if name]
+        if not changed:
+            return
+        try:
+            for name in set(changed) & set(DATA_FILES):
+                path = self.directory / name
+                if path.exists():
+                    self._parse_local(name, path.read_bytes())
+        except SyncError:
+            self.git.run("reset", "--quiet")
+            raise
+        message = f"papershelf: changes on {socket.gethostname()} ({', '.join(changed)})"
+        self.git.run(*self.git.identity(), "commit", "--quiet", "--no-verify", "-m", message)
+
+    def _fetch(self) -> str | None:
+        """Fetch; the remote's branch (None if the remote is empty). A remote that is not a
+        papershelf library is refused."""
+        result = self.git.run("fetch", "--quiet", "--prune", REMOTE, check=False)
+        if result.returncode != 0:
+            kept = KEPT if self.git.rev("HEAD") else "Nothing was changed."
+            raise SyncError(f"could not fetch from {self.remote_url}: {git_problem(result.stderr)}. {kept}")
+        theirs = self.git.rev(f"refs/remotes/{REMOTE}/{BRANCH}")
+        if theirs is None:
+            if self.git.out("for-each-ref", f"refs/remotes/{REMOTE}/"):
+                raise SyncError(f"{self.remote_url} is not a papershelf library (it has no {BRANCH} branch): refused, nothing changed")
+            return None
+        attributes = self.git.read_blob(self.git.blobs(theirs).get(GITATTRIBUTES)) or b""
+        if f"merge={DRIVER_NAME}".encode() not in attributes:
+            raise SyncError(f"{self.remote_url} is not a papershelf library (no papershelf .gitattributes on its "
+                            f"{BRANCH} branch): refused, nothing changed")  # fmt: skip
+        return theirs
+
+    def _push(self, head: str) -> bool:
+        """Push; False if the remote moved on meanwhile (fetch, merge and push again)."""
+        result = self.git.run("push", "--quiet", "--porcelain", REMOTE, f"{head}:refs/heads/{BRANCH}", check=False)
+        if result.returncode == 0:
+            return True
+        said = (result.stdout + result.stderr).decode("utf-8", "replace")
+        if "non-fast-forward" in said or "fetch first" in said:
+            return False
+        raise SyncError(f"{self.remote_url} refused the push: {git_problem(result.stderr)}. {KEPT}")
+
+    # -- merging -----------------------------------------------------------------------------
+
+    def _integrate(self, theirs: str | None) -> None:
+        """Bring the remote's branch into ours (the caller holds the lock)."""
+        ours = self.git.rev("HEAD")
+        if theirs is None or theirs == ours or (ours and self.git.ok("merge-base", "--is-ancestor", theirs, ours)):
+            return
+        if ours is None or self.git.ok("merge-base", "--is-ancestor", ours, theirs):
+            self._take(ours, theirs)
+        else:
+            self._merge(ours, theirs)
+
+    def _take(self, ours: str | None, theirs: str) -> None:
+        """Fast-forward: the remote's files as they are."""
+        old, new = self.git.blobs(ours), self.git.blobs(theirs)
+        files = {}
+        for name in (*DATA_FILES, *CONFIG_FILES):
+            if name in new and old.get(name) != new[name]:
+                files[name] = self.git.read_blob(new[name])
+                if name in DATA_FILES:
+                    self.came_in.add(parse(self.git.read_blob(old.get(name)), name, "ours"), parse(files[name], name, "theirs"))
+        self._write(files)
+        self._move_branch(theirs, ours)
+
+    def _merge(self, ours: str, theirs: str) -> None:
+        """Three-way, file by file, record by record; all computed before any file is written."""
+        result = self.git.run("merge-base", ours, theirs, check=False)
+        base = result.stdout.decode().strip() or None
+        blobs = {side: self.git.blobs(commit) for side, commit in (("base", base), ("ours", ours), ("theirs", theirs))}
+        files = {}
+        for name in DATA_FILES:
+            b, o, t = (blobs[side].get(name) for side in ("base", "ours", "theirs"))
+            if o == t or b == t:
+                continue
+            if b == o:
+                files[name] = self.git.read_blob(t)
+                self.came_in.add(parse(self.git.read_blob(o), name, "ours"), parse(files[name], name, "theirs"))
+                continue
+            try:
+                files[name], ours_tables, _, merged = merge_bytes(name, *map(self.git.read_blob, (b, o, t)))
+            except MergeError as exc:
+                raise SyncError(f"cannot merge {exc}; nothing was changed (library and repository are as they were)") from None
+            self.came_in.add(ours_tables, merged)
+        self._write(files)
+        if files:
+            self.git.run("add", "--", *files)
+        tree = self.git.out("write-tree")
+        self._move_branch(self.git.commit_tree(tree, [ours, theirs], f"papershelf: merge on {socket.gethostname()}"), ours)
+
+    def _write(self, files: dict[str, bytes | None]) -> None:
+        for name in (*DATA_FILES, *CONFIG_FILES):  # abstracts before the catalogue, as the library writes them
+            if files.get(name) is not None:
+                atomic_write_bytes(self.directory / name, files[name])
+
+    def _move_branch(self, new: str, old: str | None) -> None:
+        self.git.run("update-ref", f"refs/heads/{BRANCH}", new, old or "0" * 40)
+        self.git.run("reset", "--quiet")  # the index as the branch: the files are already there
+
+    def _outgoing(self, theirs: str | None, head: str) -> Changes:
+        """What the push takes to the remote: the records that differ between its branch and ours."""
+        went_out = Changes()
+        old, new = self.git.blobs(theirs), self.git.blobs(head)
+        for name in DATA_FILES:
+            if old.get(name) != new.get(name):
+                went_out.add(parse(self.git.read_blob(old.get(name)), name, "theirs"), parse(self.git.read_blob(new.get(name)), name, "ours"))
+        return went_out

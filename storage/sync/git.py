@@ -1,0 +1,109 @@
+"""The `git` command, run in a library directory, with clear errors.
+
+git runs with a fixed environment: no prompts (a remote that wants a password fails instead of
+hanging), no pager, English messages (to tell a rejected push from an unreachable remote), and
+an identity for commits when the user has none configured.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from storage.model.errors import PapershelfError
+
+MINIMUM = (2, 30)
+IDENTITY = ("papershelf", "papershelf@localhost")
+
+
+class SyncError(PapershelfError):
+    """Sync stopped; the message says why and what was left as it was."""
+
+
+class GitError(SyncError):
+    def __init__(self, args: list[str], stderr: str) -> None:
+        self.stderr = stderr.strip()
+        super().__init__(f"git {' '.join(args[:2])} failed: {self.stderr or 'no message'}")
+
+
+def git_executable() -> str:
+    found = shutil.which("git")
+    if found is None:
+        raise SyncError("sync needs git (version 2.30 or later), and no `git` command was found; install git and try again")
+    return found
+
+
+class Git:
+    """git in `directory` (the library)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.executable = git_executable()
+        self._env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C", "LANGUAGE": "C",
+                     "GIT_ASKPASS": "", "SSH_ASKPASS": "", "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")}
+        for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):  # a hook's environment must not redirect us
+            self._env.pop(name, None)
+        self._identity: list[str] | None = None
+
+    def run(self, *args: str, check: bool = True, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+        result = subprocess.run([self.executable, *args], cwd=self.directory, env=self._env, input=input,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)  # fmt: skip
+        if check and result.returncode != 0:
+            raise GitError(list(args), result.stderr.decode("utf-8", "replace"))
+        return result
+
+    def out(self, *args: str) -> str:
+        return self.run(*args).stdout.decode("utf-8", "replace").strip()
+
+    def ok(self, *args: str) -> bool:
+        return self.run(*args, check=False).returncode == 0
+
+    def version(self) -> tuple[int, ...]:
+        text = self.out("--version").split()[-1]
+        return tuple(int(p) for p in text.split(".")[:2] if p.isdigit())
+
+    def check_version(self) -> None:
+        if self.version() < MINIMUM:
+            raise SyncError(f"sync needs git 2.30 or later; this is {self.out('--version')}")
+
+    def identity(self) -> list[str]:
+        """`-c` options giving commits an author when git has none configured."""
+        if self._identity is None:
+            name = self.run("config", "user.name", check=False).stdout.strip()
+            email = self.run("config", "user.email", check=False).stdout.strip()
+            self._identity = []
+            if not name:
+                self._identity += ["-c", f"user.name={IDENTITY[0]}"]
+            if not email:
+                self._identity += ["-c", f"user.email={IDENTITY[1]}"]
+        return self._identity
+
+    def commit_tree(self, tree: str, parents: list[str], message: str) -> str:
+        args = [*self.identity(), "commit-tree", tree]
+        for parent in parents:
+            args += ["-p", parent]
+        return self.out(*args, "-m", message)
+
+    def rev(self, ref: str) -> str | None:
+        result = self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+        if result.returncode != 0:
+            return None
+        return result.stdout.decode().strip() or None
+
+    def blobs(self, commit: str | None) -> dict[str, str]:
+        """Path -> blob id of the files at the top of `commit`'s tree."""
+        if commit is None:
+            return {}
+        listing = self.run("ls-tree", "-z", commit).stdout.decode("utf-8", "replace")
+        blobs = {}
+        for item in filter(None, listing.split("\0")):
+            meta, name = item.split("\t", 1)
+            kind, blob = meta.split()[1:3]
+            if kind == "blob":
+                blobs[name] = blob
+        return blobs
+
+    def read_blob(self, blob: str | None) -> bytes | None:
+        return None if blob is None else self.run("cat-file", "blob", blob).stdout
