@@ -109,7 +109,7 @@ ACTIONS: tuple[Action, ...] = (
         "previous-unread", "left_square_bracket", "previous_unread", "Previous unread", "Jump to the previous unread paper",
         key_display="[",
     ),
-    _letter("cycle-sort", "S", "cycle_sort", "Sort", "Sort: best match, page, newest, title, unread first, starred first"),
+    _letter("cycle-sort", "S", "cycle_sort", "Sort", "Sort: best match, page, newest, published, title, unread first, starred first"),
     _paper(
         "more-like-this", "m", "more_like_this", "More like this", "More like this: papers with similar abstracts (esc goes back)"
     ),

@@ -22,8 +22,8 @@ from typing import Any, overload
 
 from rapidfuzz import fuzz, process
 
-from storage.model.records import Entry
-from storage.search.language import ParsedQuery, Term, parse_query
+from storage.model.records import NO_DETAILS, Entry
+from storage.search.language import FACT_FIELDS, ParsedQuery, Term, parse_query
 from storage.search.matching import (
     FIELD_SCORE,
     FUZZY_CUTOFF,
@@ -36,6 +36,7 @@ from storage.search.matching import (
     Span,
     entry_flags,
     entry_tags,
+    fact_holds,
     is_fuzzy,
     merge_spans,
     term_score,
@@ -156,7 +157,8 @@ class SearchIndex:
         self._slots[entry.id] = slot
         self._alive.add(slot)
         self._entries[slot], self._keys[slot], self._texts[slot] = entry, keys, keys.text
-        if entry.paper.links or not entry.shelf.is_blank:  # most entries have no flag at all
+        paper = entry.paper
+        if paper.links or not entry.shelf.is_blank or paper.authors or paper.arxiv_id or paper.details is not NO_DETAILS:  # most entries have no flag at all
             for flag in entry_flags(entry):
                 self._flags[flag].add(slot)
             for tag in entry_tags(entry):
@@ -260,6 +262,9 @@ class SearchIndex:
                 domain = (self._alive if domain is None else domain) - excluded.keys()
             elif term.field in ("title", "note"):
                 domain = self._field_filter(term, self._alive if domain is None else domain)
+            elif term.field in FACT_FIELDS:
+                entries, keep = self._entries, not term.negated
+                domain = {i for i in (self._alive if domain is None else domain) if fact_holds(term, entries[i].paper) == keep}  # type: ignore[union-attr]
         return domain
 
     def _field_filter(self, term: Term, domain: set[int]) -> set[int]:

@@ -3,8 +3,14 @@
     critique rl              free words: every word must match; best matches first
     "exact phrase"           case-insensitive substring of title, tags, notes or abstract
     is:read is:unread is:starred is:unstarred has:note has:tags has:link
+    has:arxiv has:authors has:code has:doi       facts the sources gave the paper
     tag:NAME title:WORD title:"two words" note:WORD
+    author:NAME author:"de la cruz"   part of an author's name (case and accents ignored)
+    cat:cs.LG cat:cs                  an arXiv category, or every category of an archive
+    year:2024 year:2023..2024 year:2020.. year:..2019   publication year, or a range
     -token                   negates any of the above
+
+Papers the sources told nothing about match no fact token (and every negated one).
 
 Unknown `name:value` tokens are plain words. Parsing never fails: an unbalanced quote runs to
 the end, an empty `-` or `tag:` is ignored. What a term matches, and how results are ranked, is
@@ -14,6 +20,7 @@ in matching.py; `SearchIndex` (index.py) gives the same answers fast. Neither is
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,13 +28,17 @@ from storage.model.records import normalise_tags
 from storage.model.text import strip_controls
 
 WORD, PHRASE = "word", "phrase"
-FIELDS = ("is", "has", "tag", "title", "note")
+FIELDS = ("is", "has", "tag", "title", "note", "author", "cat", "year")
+FACT_FIELDS = ("author", "cat", "year")  # facts from the sources: see `matching.fact_holds`
+ALIASES = {"authors": "author", "category": "cat"}
 # is:VALUE -> (flag, negated); has:VALUE -> flag. See `matching.entry_flags`.
 IS_VALUES = {"read": ("read", False), "unread": ("read", True),
              "starred": ("starred", False), "unstarred": ("starred", True)}  # fmt: skip
-HAS_VALUES = {"note": "note", "notes": "note", "tag": "tags", "tags": "tags", "link": "link", "links": "link"}
+HAS_VALUES = {"note": "note", "notes": "note", "tag": "tags", "tags": "tags", "link": "link", "links": "link",
+              "arxiv": "arxiv", "author": "authors", "authors": "authors", "code": "code", "doi": "doi"}  # fmt: skip
 
 _BLANKS = re.compile(r"\s+")
+_YEARS = re.compile(r"(\d{4})?(?:(\.\.)(\d{4})?)?")  # 2024, 2023..2024, 2020.., ..2019
 
 
 # --- parsing --------------------------------------------------------------------------------
@@ -116,6 +127,7 @@ def _is_field_prefix(bare: str) -> bool:
 
 def _field_name(name: str) -> str | None:
     name = name.lower()
+    name = ALIASES.get(name, name)
     return name if name in FIELDS else None
 
 
@@ -144,7 +156,38 @@ def _field_terms(field: str, value: str, negated: bool, bare: str) -> list[Term]
         return [Term("has", flag, negated)] if flag else [Term(WORD, fold(bare), negated)]
     if field == "tag":
         return [Term("tag", tag, negated) for tag in normalise_tags(value)]
+    if field == "author":
+        return [Term("author", fold_name(value), negated)]
+    if field == "year":
+        years = year_range(value)
+        return [Term("year", years, negated)] if years else [Term(WORD, fold(bare), negated)]
     return [Term(field, value, negated)]
+
+
+def year_range(value: str) -> str | None:
+    """`2024` -> "2024..2024"; `2023..2024`, `2020..`, `..2019` kept (an open end stays empty);
+    None for anything else (then the token is a plain word, as `is:bogus` is)."""
+    match = _YEARS.fullmatch(value)
+    if match is None or not (match[1] or match[3]):
+        return None
+    first, dots, last = match.groups()
+    if not dots:
+        last = first
+    elif first and last and first > last:  # `2024..2023` means the same years
+        first, last = last, first
+    return f"{first or ''}..{last or ''}"
+
+
+def fold_name(text: str) -> str:
+    """A name as `author:` compares it: lower-case, without accents ("Müller" -> "muller")."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_UNDECOMPOSED)
+
+
+# Latin letters Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"})
 
 
 def fold(text: str) -> str:
@@ -155,4 +198,4 @@ def fold(text: str) -> str:
     return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
 
 
-__all__ = ["FIELDS", "PHRASE", "WORD", "ParsedQuery", "Term", "fold", "parse_query"]
+__all__ = ["FACT_FIELDS", "FIELDS", "PHRASE", "WORD", "ParsedQuery", "Term", "fold", "fold_name", "parse_query", "year_range"]

@@ -18,8 +18,8 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from storage.model.records import Entry
-from storage.search.language import WORD, ParsedQuery, Term, fold, parse_query
+from storage.model.records import Entry, Paper
+from storage.search.language import FACT_FIELDS, WORD, ParsedQuery, Term, fold, fold_name, parse_query
 
 FUZZY_CUTOFF = 80.0  # rapidfuzz ratio (0-100) a title/tag word needs to count as a typo of a free word
 FUZZY_MIN_LEN = 3  # shorter free words match as substrings only: fuzzy on 1-2 letters is noise
@@ -88,10 +88,30 @@ class SearchKeys(NamedTuple):
 
 def entry_flags(entry: Entry) -> set[str]:
     """The flags `is:` and `has:` test."""
-    shelf = entry.shelf
+    shelf, paper = entry.shelf, entry.paper
     present = {"read": shelf.read, "starred": shelf.starred, "note": bool(shelf.notes.strip()),
-               "tags": bool(shelf.tags), "link": bool(entry.paper.links)}  # fmt: skip
+               "tags": bool(shelf.tags), "link": bool(paper.links), "arxiv": bool(paper.arxiv_id),
+               "authors": bool(paper.authors), "code": bool(paper.details.code_url),
+               "doi": bool(paper.details.doi)}  # fmt: skip
     return {flag for flag, on in present.items() if on}
+
+
+def fact_holds(term: Term, paper: Paper) -> bool:
+    """Whether `author:`, `cat:` or `year:` (not negated) holds for the paper; a paper without
+    the fact never does. `term.value` is as the parser made it (language.py)."""
+    if term.field == "author":
+        return bool(paper.authors) and term.value in fold_name(SEPARATOR.join(paper.authors))
+    if term.field == "cat":
+        return any(_in_category(term.value, category) for category in paper.categories)
+    first, _, last = term.value.partition("..")
+    year = paper.published[:4]
+    return bool(year) and (first or year) <= year <= (last or year)
+
+
+def _in_category(value: str, category: str) -> bool:
+    """`cs.lg` is cs.LG; `cs` (or `cs.`) is every cs.* category; case is ignored."""
+    category = category.lower()
+    return category == value or category.startswith(value if value.endswith(".") else value + ".")
 
 
 def entry_tags(entry: Entry) -> set[str]:
@@ -203,7 +223,9 @@ def _holds(term: Term, entry: Entry, keys: SearchKeys) -> bool:
         return term.value in keys.title
     if term.field == "note":
         return term.value in keys.notes
+    if term.field in FACT_FIELDS:
+        return fact_holds(term, entry.paper)
     return keys.find(term.value) is not None  # a negated word or phrase: exact occurrences
 
 
-__all__ = ["Match", "SearchKeys", "match_entry", "search_entries"]
+__all__ = ["Match", "SearchKeys", "fact_holds", "match_entry", "search_entries"]

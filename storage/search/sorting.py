@@ -12,6 +12,7 @@ SORTS: dict[str, str] = {
     "match": "best match",
     "page": "page order",
     "newest": "newest first seen",
+    "published": "newest published",
     "title": "title",
     "unread": "unread first",
     "starred": "starred first",
@@ -33,6 +34,8 @@ def sort_matches(matches: Sequence[Match], order: str) -> Sequence[Match]:
     if order == "newest":
         by_page = sorted(matches, key=_KEYS["page"])
         return sorted(by_page, key=lambda m: m.entry.paper.first_seen, reverse=True)
+    if order == "published":
+        return by_publication(matches)
     key = _KEYS.get(order)
     return matches if key is None else sorted(matches, key=key)
 
@@ -40,3 +43,11 @@ def sort_matches(matches: Sequence[Match], order: str) -> Sequence[Match]:
 def next_sort(order: str) -> str:
     names = list(SORTS)
     return names[(names.index(order) + 1) % len(names)] if order in SORTS else DEFAULT_SORT
+
+
+def by_publication(matches: Sequence[Match]) -> list[Match]:
+    """Newest publication date first; papers without one after them, in the order they came."""
+    dated = [m for m in matches if m.entry.paper.published]
+    undated = [m for m in matches if not m.entry.paper.published] if len(dated) < len(matches) else []
+    dated.sort(key=lambda m: m.entry.paper.published, reverse=True)  # stable: same day, order kept
+    return dated + undated

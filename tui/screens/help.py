@@ -20,8 +20,12 @@ FILTER_HELP = (
     ("is:read is:unread", "read status"),
     ("is:starred is:unstarred", "starred or not"),
     ("has:note has:tags has:link", "papers with a note / tags / links"),
+    ("has:arxiv has:authors has:code has:doi", "papers the sources gave an arXiv id / authors / code / a DOI"),
     ("tag:NAME", "papers with the tag"),
     ("title:WORD note:WORD", "a word in the title / in the notes"),
+    ('author:NAME author:"de la"', "part of an author's name (case and accents ignored)"),
+    ("cat:cs.LG cat:cs", "an arXiv category, or every category of an archive (cs.*)"),
+    ("year:2024 year:2023..2024", "published that year, or in the range (2020.. and ..2019 too)"),
     ("-TOKEN", "negate any token, e.g. -is:read"),
 )
 
