@@ -1,26 +1,30 @@
 """BibTeX in and out.
 
-In: entries with a title -> papers (keywords become tags, `note` the note, `url`/`doi` links);
-any broken block fails the whole import with one error naming its line. LaTeX markup in values
+In: entries with a title -> papers (keywords become tags, `note` the note, `url`/`doi` links),
+with their facts (authors, date, arXiv id and class, DOI, journal: see bibtex_facts.py); any
+broken block fails the whole import with one error naming its line. LaTeX markup in values
 (escapes, accents, text symbols) becomes plain text.
-Out: one `@misc` per paper with a stable unique key; braces stay balanced for every parser.
+Out: one entry per paper with a stable unique key (bibtex_keys.py); braces stay balanced for
+every parser. A paper on arXiv is cited as arXiv asks: `@misc` with `eprint`,
+`archivePrefix = {arXiv}` and `primaryClass`; one with a journal reference is an `@article`.
 
 bibtexparser is imported inside the functions that use it: it costs startup time.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from storage.formats.shared import first_web_link, one_line
+from storage.formats.bibtex_facts import bib_facts
+from storage.formats.bibtex_keys import bibtex_key, unique_keys
+from storage.formats.latex import bib_escape, bib_names, bib_title, latex_to_text
+from storage.formats.shared import ARXIV_ABS_PAGE, DOI_PAGE, arxiv_of, is_published_date, one_line, paper_url
 from storage.model.errors import ImportFormatError
 from storage.model.imported import ImportedPaper
 from storage.model.records import Entry, Shelf, normalise_tags
@@ -28,6 +32,10 @@ from storage.model.text import clean_block, clean_line
 
 if TYPE_CHECKING:
     from bibtexparser import model as bib
+
+__all__ = ["parse_bibtex", "to_bibtex", "bibtex_key", "latex_to_text", "bib_escape", "bib_title"]
+ARXIV_PDF = "https://arxiv.org/pdf/{}"
+_MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 # --- in ---------------------------------------------------------------------------------
@@ -83,20 +91,26 @@ def _failed_block_error(block: bib.ParsingFailedBlock, text: str, source: str) -
 
 def _bib_paper(entry: bib.Entry, source: str) -> ImportedPaper:
     fields = {key.lower(): field for key, field in entry.fields_dict.items()}
-    title_field = fields.get("title")
-    title = clean_line(latex_to_text(_bib_value(title_field)))
+    values = {key: _bib_value(field) for key, field in fields.items()}
+    title = clean_line(latex_to_text(values.get("title", "")))
     if not title:
         line = (entry.start_line or 0) + 1
         raise ImportFormatError(source, f"entry {entry.key!r} has no title", line)
-    line = (title_field.start_line or entry.start_line or 0) + 1
-    tags = _bib_keywords(_bib_value(fields.get("keywords")))
-    notes = clean_block(latex_to_text(_bib_value(fields.get("note")), keep_newlines=True))
+    line = (fields["title"].start_line or entry.start_line or 0) + 1
+    tags = _bib_keywords(values.get("keywords", ""))
+    notes = clean_block(latex_to_text(values.get("note", ""), keep_newlines=True))
+    facts = bib_facts(values)
     return ImportedPaper(
         title=title,
-        abstract=clean_line(latex_to_text(_bib_value(fields.get("abstract")))),
-        links=_bib_links(fields),
+        abstract=clean_line(latex_to_text(values.get("abstract", ""))),
+        links=_bib_links(values.get("url", ""), facts.arxiv_id, facts.details.doi),
         line=line,
         shelf=Shelf(tags=tags, notes=notes) if tags or notes else None,
+        authors=facts.authors,
+        arxiv_id=facts.arxiv_id,
+        published=facts.published,
+        categories=facts.categories,
+        details=facts.details,
     )
 
 
@@ -119,161 +133,22 @@ def _bib_keywords(keywords: str) -> tuple[str, ...]:
     return normalise_tags(["-".join(latex_to_text(part).split()) for part in parts])
 
 
-def _bib_links(fields: dict[str, bib.Field]) -> tuple[str, ...]:
-    links = []
-    url = clean_line(re.sub(r"\\([_&%#$~])", r"\1", _bib_value(fields.get("url"))))
-    if url:
-        links.append(url)
-    doi = clean_line(_bib_value(fields.get("doi")))
+def _bib_links(url: str, arxiv: str, doi: str) -> tuple[str, ...]:
+    """The `url`, the arXiv abstract page and PDF, the DOI's page: each once, in this order."""
+    links = [clean_line(re.sub(r"\\([_&%#$~])", r"\1", url))]
+    if arxiv:
+        links += [ARXIV_ABS_PAGE.format(arxiv), ARXIV_PDF.format(arxiv)]
     if doi:
-        links.append(doi if doi.lower().startswith("http") else f"https://doi.org/{doi}")
-    return tuple(dict.fromkeys(links))
-
-
-# --- LaTeX -> text (the simple escapes BibTeX files use) ---------------------------------
-
-_LATEX_SYMBOLS = {
-    "textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}",
-    "textasciitilde": "~", "textasciicircum": "^", "textunderscore": "_", "textdollar": "$",
-    "textendash": "–", "textemdash": "—", "ldots": "…", "dots": "…", "textellipsis": "…",
-    "ss": "ß", "o": "ø", "O": "Ø", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ",
-    "oe": "œ", "OE": "Œ", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ",
-}  # fmt: skip
-_ACCENTS = {
-    "'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
-    ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
-    "r": "\u030a",
-}  # fmt: skip
-_LATEX = re.compile(
-    r"""
-      \\(?P<escaped>[&%$\#_{}\ ])                                  # \& \% \{ ...
-    | \\(?P<accent>['`^"~=.]|[uvHckr](?=\s*\{|\s+[A-Za-z]))        # \'e  \"{o}  \c c
-      \s*(?:\{\s*(?P<braced>\\?[A-Za-z])\s*\}|(?P<bare>\\?[A-Za-z]))
-    | \\(?P<command>[A-Za-z]+)(?P<after>\s*\{\s*\}|\s*)            # \textbackslash{} \emph
-    | (?P<linebreak>\\\\)
-    | (?P<brace>[{}])
-    | (?P<tilde>~)
-    """,
-    re.VERBOSE,
-)
-
-
-def latex_to_text(value: str, keep_newlines: bool = False) -> str:
-    """Undo BibTeX/LaTeX markup: protection braces, escapes, accents, text symbols."""
-
-    def replace(match: re.Match[str]) -> str:
-        if match["escaped"]:
-            return match["escaped"]
-        if match["accent"]:
-            letter = (match["braced"] or match["bare"]).lstrip("\\")  # \'{\i} is an accented i
-            return letter + _ACCENTS[match["accent"]]
-        if match["command"]:
-            return _latex_command(match["command"], match["after"], match.group(0))
-        if match["linebreak"]:
-            return "\n" if keep_newlines else " "
-        return " " if match["tilde"] else ""
-
-    return unicodedata.normalize("NFC", _LATEX.sub(replace, value))
-
-
-def _latex_command(name: str, after: str, whole: str) -> str:
-    if name in _LATEX_SYMBOLS:
-        return _LATEX_SYMBOLS[name]
-    if after.strip() == "{}":  # an unknown symbol command: keep it readable
-        return "\\" + name
-    # \emph, \textbf, ... : drop the command, its argument stays; unknown others stay as text
-    return "" if _FORMATTING.match(name) else whole
-
-
-_FORMATTING = re.compile(r"(?:emph|text[a-z]+|math[a-z]+|url|mbox|bf|it|em|sc|tt|rm|sf)\Z")
+        links.append(doi if doi.lower().startswith("http") else DOI_PAGE.format(doi))
+    return tuple(dict.fromkeys(link for link in links if link))
 
 
 # --- out --------------------------------------------------------------------------------
 
-# Braces and backslash become brace-free commands (or balanced `{}`) so that parsers which
-# honour `\{` (bibtexparser) and parsers which count every brace (BibTeX, pybtex) agree.
-_BIB_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\textbraceleft{}",
-    "}": r"\textbraceright{}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-}
-_BIB_SPECIAL = re.compile("[" + re.escape("".join(_BIB_SPECIALS)) + "]")
-_KEY_STOPWORDS = frozenset(
-    "a an the of on in for to and or with without from by at as via is are do does can "
-    "what why how when towards toward into over under not no".split()
-)
-
-
-# bibtexparser takes `@word{` or `@word(` at the start of a line as a new entry, even inside
-# a value: such an `@` is wrapped in braces (TeX prints it the same).
-_BIB_LINE_START_AT = re.compile(r"^([ \t]*)@", re.MULTILINE)
-
-
-def bib_escape(text: str) -> str:
-    """Text as a BibTeX field value: specials escaped, every brace balanced."""
-    escaped = _BIB_SPECIAL.sub(lambda m: _BIB_SPECIALS[m.group()], text)
-    return _BIB_LINE_START_AT.sub(r"\1{@}", escaped)
-
-
-def bib_title(title: str) -> str:
-    """The escaped title with each word holding a capital protected in braces (keeps ReLIC)."""
-    words = []
-    for word in one_line(title).split(" "):
-        escaped = bib_escape(word)
-        if any(ch.isupper() for ch in word):
-            # `{\cmd…}` at the top level is a BibTeX "special character" whose letters styles
-            # may still re-case; an extra pair makes it a plain protected group.
-            escaped = f"{{{{{escaped}}}}}" if escaped.startswith("\\") else f"{{{escaped}}}"
-        words.append(escaped)
-    return " ".join(words)
-
 
 def _bib_url(url: str) -> str:
-    """URLs stay verbatim (biblatex reads them so) except what would break the field."""
+    """URLs (and DOIs) stay verbatim (biblatex reads them so) except what would break the field."""
     return re.sub(r"[\s{}\\%]", lambda m: quote(m.group()), url)
-
-
-def _key_word(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
-    for word in words:
-        if word not in _KEY_STOPWORDS and word[0].isalpha():
-            return word[:24]
-    return "paper"
-
-
-def _id_fragment(paper_id: str, length: int) -> str:
-    safe = re.sub(r"[^A-Za-z0-9]", "", paper_id)
-    if not safe:
-        safe = hashlib.sha1(paper_id.encode("utf-8")).hexdigest()
-    return safe[:length]
-
-
-def bibtex_key(entry: Entry, fragment_length: int = 8) -> str:
-    """A stable citation key: the first significant title word and a piece of the paper id."""
-    return f"{_key_word(entry.paper.title)}_{_id_fragment(entry.paper.id, fragment_length)}"
-
-
-def _unique_keys(entries: Sequence[Entry]) -> list[str]:
-    keys: list[str] = []
-    taken: set[str] = set()
-    for entry in entries:
-        key = bibtex_key(entry)
-        if key in taken:
-            key = bibtex_key(entry, fragment_length=64)
-        base, n = key, 2
-        while key in taken:
-            key, n = f"{base}-{n}", n + 1
-        taken.add(key)
-        keys.append(key)
-    return keys
 
 
 def _urldate(first_seen: str) -> str:
@@ -283,32 +158,62 @@ def _urldate(first_seen: str) -> str:
         return ""
 
 
+def _date_fields(published: str) -> list[tuple[str, str]]:
+    """`year`, `month` (as the macro `mar`, which BibTeX styles print in their language) and,
+    for a full date, biblatex's `date` (a re-import keeps the day)."""
+    if not is_published_date(published):
+        return []
+    month = _MONTH_MACROS[int(published[5:7]) - 1] if len(published) >= 7 else ""
+    return [("year", published[:4]), ("month", month), ("date", published if len(published) == 10 else "")]
+
+
+def _arxiv_fields(entry: Entry) -> list[tuple[str, str]]:
+    paper = entry.paper
+    arxiv = arxiv_of(paper)
+    if not arxiv:
+        return []
+    primary = paper.details.primary_category or (paper.categories[0] if paper.categories else "")
+    return [("eprint", arxiv), ("archivePrefix", "arXiv"), ("primaryClass", bib_escape(one_line(primary)))]
+
+
 def _bib_fields(entry: Entry) -> list[bib.Field]:
     from bibtexparser.model import Field
 
     paper, shelf = entry.paper, entry.shelf
-    url = first_web_link(entry)
+    url = paper_url(entry)
     values = [
+        ("author", bib_names(paper.authors)),
         ("title", bib_title(paper.title)),
-        ("abstract", bib_escape(paper.abstract)),
+        ("journal", bib_escape(one_line(paper.details.journal_ref))),
+        *_date_fields(paper.published),
+        *_arxiv_fields(entry),
+        ("doi", _bib_url(one_line(paper.details.doi))),
         ("url", _bib_url(url)),
         ("urldate", _urldate(paper.first_seen) if url else ""),
+        ("abstract", bib_escape(paper.abstract)),
         # Importers split keywords on "," and ";": a ";" inside a tag is kept in braces.
         ("keywords", ", ".join(bib_escape(tag).replace(";", "{;}") for tag in shelf.tags)),
         ("note", bib_escape(shelf.notes.strip("\n"))),
     ]
-    return [Field(key, value) for key, value in values if value]
+    # A month is the macro itself (`month = mar`), not text in braces.
+    return [Field(key, value, enclosing="no-enclosing" if key == "month" else None) for key, value in values if value]
+
+
+def entry_type(entry: Entry) -> str:
+    """`article` for a paper with a journal reference (the `journal` it needs), else `misc`
+    (what arXiv recommends for a preprint, with `eprint`)."""
+    return "article" if one_line(entry.paper.details.journal_ref) else "misc"
 
 
 def to_bibtex(entries: Sequence[Entry]) -> str:
-    """One `@misc` per paper, with stable unique keys and escaped fields."""
+    """One entry per paper, with stable unique keys and escaped fields."""
     import bibtexparser  # imported here: it costs startup time, and only BibTeX needs it
     from bibtexparser.middlewares import default_unparse_stack
     from bibtexparser.model import Entry as BibEntry
 
     library = bibtexparser.Library()
-    for entry, key in zip(entries, _unique_keys(entries)):
-        library.add(BibEntry("misc", key, _bib_fields(entry)))
+    for entry, key in zip(entries, unique_keys(entries)):
+        library.add(BibEntry(entry_type(entry), key, _bib_fields(entry)))
     bib_format = bibtexparser.BibtexFormat()
     bib_format.indent = "  "
     bib_format.block_separator = "\n"
