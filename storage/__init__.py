@@ -26,6 +26,10 @@ _PUBLIC = {
     "storage.search.sorting": ("DEFAULT_SORT", "SORTS", "next_sort", "sort_matches"),
     "storage.tools.stats": ("Stats", "compute", "bar", "sparkline"),
     "storage.tools.demo": ("generate",),
+    "storage.sources.fetching": ("fetch_hf", "fetch_arxiv", "fetch_feed", "add_ids", "refetch", "recent", "Fetched"),
+    "storage.sources.enrich": ("enrich", "Enriched"),
+    "storage.sources.http": ("Client",),
+    "storage.sources.errors": ("SourceError",),
     "storage.sync.engine": ("sync_library", "SyncResult"),
     "storage.sync.git": ("SyncError",),
 }

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import NamedTuple
 
-from storage.model.ids import normalise_title, paper_id
+from storage.model.ids import is_placeholder_title, normalise_title, paper_id
 from storage.model.imported import ImportedPaper
 from storage.model.records import Entry, Paper, Shelf, make_paper
 from storage.model.text import clean_line
@@ -109,11 +109,17 @@ def refreshed(old: Paper, item: ImportedPaper) -> Paper:
     its abstract, links and facts where the input has them (old links kept, after the new ones)."""
     links = tuple(dict.fromkeys(item.links + old.links)) if item.arxiv_id or item.authors else item.links or old.links
     return replace(
-        old, title=item.title if normalise_title(item.title) == normalise_title(old.title) else old.title, abstract=item.abstract or old.abstract, links=links,
+        old, title=item.title if _same_title(old, item) else old.title, abstract=item.abstract or old.abstract, links=links,
         authors=item.authors or old.authors, arxiv_id=old.arxiv_id or item.arxiv_id,
         published=item.published or old.published, categories=item.categories or old.categories,
         details=old.details.merged(item.details),
     )  # fmt: skip
+
+
+def _same_title(old: Paper, item: ImportedPaper) -> bool:
+    """The input's title may replace the library's: the same title, or a real one for a paper
+    known only by its arXiv id until now."""
+    return normalise_title(item.title) == normalise_title(old.title) or is_placeholder_title(old.title, old.arxiv_id)
 
 
 def carried_shelves(unique: Mapping[str, ImportedPaper], saved: Mapping[str, Shelf]) -> dict[str, Shelf]:

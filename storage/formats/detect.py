@@ -1,8 +1,9 @@
 """Reading an input file for `papershelf import`: which format it is, and who reads it.
 
-The kind is decided by content (a `.bib`/`.json` name only breaks ties): text starting with
-`{` or `[` is a papershelf JSON export, text whose first real content is `@type{` is BibTeX,
-anything else is a trending page. The format's own module reads it (papershelf_json.py,
+The kind is decided by content (a `.bib`/`.json` name only breaks ties): markup or a list
+of arXiv ids is one of the sources' formats (storage/sources/offline.py), text starting with
+`{` or `[` is a papershelf JSON export (else a saved Hugging Face API answer), text whose first
+real content is `@type{` is BibTeX, anything else is a trending page. The format's own module reads it (papershelf_json.py,
 bibtex.py, trending_page.py). Every failure is one ImportFormatError naming the file, the line
 where known, and what was expected.
 """
@@ -96,9 +97,15 @@ def load_text(text: str, source: str) -> list[ImportedPaper]:
         raise ImportFormatError(source, "file is empty")
     if "\x00" in text:
         raise ImportFormatError(source, "binary file (contains NUL bytes), expected text")
+    if _maybe_from_a_source(text):
+        from storage.sources.offline import load_source  # imported only for such input
+
+        found = load_source(text.encode("utf-8"), source)
+        if found is not None:
+            return found
     kind = detect_kind(text, source)
     if kind == "json":
-        papers = parse_json(text, source)
+        papers = _parse_hf_or_json(text, source)
     elif kind == "bibtex":
         papers = parse_bibtex(text, source)
     else:
@@ -108,6 +115,33 @@ def load_text(text: str, source: str) -> list[ImportedPaper]:
     if not papers:
         raise ImportFormatError(source, f"no papers found: {_EMPTY_HINTS[kind]}")
     return papers
+
+
+def _maybe_from_a_source(text: str) -> bool:
+    """Markup (a saved HF page, an Atom or RSS feed) or a first line that is an arXiv id or URL
+    (an id list): the sources' formats, told apart by storage.sources.detect."""
+    head = text[:KIND_PREFIX].lstrip("\ufeff \t\r\n")
+    if head.startswith("<"):
+        return True
+    from storage.sources.ids import arxiv_id
+
+    first = next((line.split("#", 1)[0].strip() for line in head.splitlines()[:50] if line.split("#", 1)[0].strip()), "")
+    return bool(arxiv_id(first))
+
+
+_HF_MARKS = re.compile(r'"(?:paper|summary|upvotes|submittedOnDailyAt)"\s*:')
+
+
+def _parse_hf_or_json(text: str, source: str) -> list[ImportedPaper]:
+    """A Hugging Face API answer saved to a file (its keys are in the first lines), else a
+    papershelf JSON export."""
+    if _HF_MARKS.search(text[:KIND_PREFIX]):
+        from storage.sources.offline import load_source
+
+        found = load_source(text.encode("utf-8"), source)
+        if found is not None:
+            return found
+    return parse_json(text, source)
 
 
 def detect_kind(text: str, source: str = "") -> str:

@@ -30,3 +30,12 @@ def paper_id(title: str) -> str:
 def doc_id(pid: str) -> int:
     """The TinyDB document id of a paper: its id read as a hexadecimal number."""
     return int(pid, 16)
+
+
+def placeholder_title(arxiv_id: str) -> str:
+    """The title of a paper known only by its arXiv id (from an id list), until its record is fetched."""
+    return f"arXiv:{arxiv_id}"
+
+
+def is_placeholder_title(title: str, arxiv_id: str) -> bool:
+    return bool(arxiv_id) and title == placeholder_title(arxiv_id)

@@ -55,23 +55,22 @@ def search_title(client: Client, title: str, max_results: int = 5) -> list[Sourc
 def fetch_listing(client: Client, categories: Iterable[str], max_age: float | None = LISTING_MAX_AGE) -> list[SourcePaper]:
     """Today's RSS listing of these categories ([] on days without announcements)."""
     url = rss_url(categories)
-    return parse_feed(client.get(url, source=ARXIV_RSS, interval=endpoints.arxiv_delay(), max_age=max_age), ARXIV_RSS)
+    return client.get_parsed(url, parse_feed, source=ARXIV_RSS, interval=endpoints.arxiv_delay(), max_age=max_age)
 
 
 def fetch_feed(client: Client, url: str, max_age: float | None = LISTING_MAX_AGE) -> list[SourcePaper]:
     """The papers of any RSS or Atom feed."""
-    return parse_feed(client.get(url, source=url, max_age=max_age), url)
+    return client.get_parsed(url, parse_feed, source=url, max_age=max_age)
 
 
 def _api(client: Client, url: str) -> list[SourcePaper]:
     try:
-        body = client.get(url, source=ARXIV_API, interval=endpoints.arxiv_delay())
+        return client.get_parsed(url, parse_arxiv_atom, source=ARXIV_API, interval=endpoints.arxiv_delay())
     except SourceError as error:
         explained = error_message(error.body) if error.status == 400 else ""
         if explained:
             raise SourceError(ARXIV_API, f"error: {explained}", status=400) from None
         raise
-    return parse_arxiv_atom(body, ARXIV_API)
 
 
 def _query_url(query: dict[str, str]) -> str:

@@ -47,13 +47,13 @@ def search_url(query: str) -> str:
 
 def fetch_daily(client: Client, *, max_age: float | None = LISTING_MAX_AGE, **period: object) -> list[SourcePaper]:
     """The papers of one HF daily list (arguments as daily_papers_url)."""
-    return parse_hf_json(client.get(daily_papers_url(**period), source=HF, max_age=max_age), HF)  # type: ignore[arg-type]
+    return client.get_parsed(daily_papers_url(**period), parse_hf_json, source=HF, max_age=max_age)  # type: ignore[arg-type]
 
 
 def fetch_paper(client: Client, arxiv_id: str) -> SourcePaper | None:
     """The HF page of one paper, or None if HF does not know it (HTTP 404)."""
     try:
-        papers = parse_hf_json(client.get(paper_url(arxiv_id), source=HF), HF)
+        papers = client.get_parsed(paper_url(arxiv_id), parse_hf_json, source=HF)
     except SourceError as error:
         if error.status == 404:
             return None
@@ -63,7 +63,7 @@ def fetch_paper(client: Client, arxiv_id: str) -> SourcePaper | None:
 
 def search(client: Client, query: str) -> list[SourcePaper]:
     """HF's paper search for `query` (candidates only: the caller decides what matches)."""
-    return parse_hf_json(client.get(search_url(query), source=HF), HF)
+    return client.get_parsed(search_url(query), parse_hf_json, source=HF)
 
 
 _PERIOD_FORMATS = {"date": r"\d{4}-\d{2}-\d{2}", "week": r"\d{4}-W\d{2}", "month": r"\d{4}-\d{2}"}

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -16,6 +17,7 @@ import httpx
 from storage.sources.cache import ResponseCache
 from storage.sources.errors import SourceError
 
+T = TypeVar("T")
 USER_AGENT = "papershelf/0.1 (terminal reading list for research papers)"
 MAX_BYTES = 20 * 2**20
 RETRY_STATUSES = frozenset({429, 503})
@@ -86,13 +88,23 @@ class Client:
     def get(self, url: str, *, source: str, interval: float = 0.0, max_age: float | None = None) -> bytes:
         """The body of a 200 answer to GET `url`, from the cache if it holds one no older than
         `max_age` seconds (None: any age; 0: never). `interval`: pacing for this URL's host."""
+        return self.get_parsed(url, lambda body, _source: body, source=source, interval=interval, max_age=max_age)
+
+    def get_parsed(self, url: str, parse: Callable[[bytes, str], T], *, source: str, interval: float = 0.0,
+                   max_age: float | None = None) -> T:  # fmt: skip
+        """`parse(body, source)` of the answer, as `get`; an answer is cached only once it parsed,
+        so an HTML error page served with 200 is asked again next time, not replayed."""
         cached = self.cache.get(url, max_age) if self.cache and max_age != 0 else None
         if cached is not None:
-            return cached
+            try:
+                return parse(cached, source)
+            except SourceError:
+                pass  # a cache file from before this rule, or damaged: ask again
         body = self._fetch(url, source, interval)
+        parsed = parse(body, source)
         if self.cache:
             self.cache.put(url, body)
-        return body
+        return parsed
 
     def _fetch(self, url: str, source: str, interval: float) -> bytes:
         host = urlsplit(url).netloc

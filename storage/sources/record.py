@@ -12,7 +12,7 @@ from storage.model.text import clean_block, clean_line, is_web_link
 
 from storage.sources.ids import find_arxiv_id
 
-SOURCES = ("hf", "arxiv-api", "arxiv-rss", "feed")
+SOURCES = ("hf", "arxiv-api", "arxiv-rss", "feed", "id-list")
 HF_PAPER_PAGE = "https://huggingface.co/papers/{}"
 ARXIV_ABS_PAGE = "https://arxiv.org/abs/{}"
 ARXIV_PDF = "https://arxiv.org/pdf/{}"

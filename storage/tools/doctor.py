@@ -25,7 +25,7 @@ import orjson
 from storage.files import backups
 from storage.files import paths
 from storage.model.errors import LibraryWriteError, PapershelfError
-from storage.model.ids import doc_id, paper_id
+from storage.model.ids import doc_id, paper_id, placeholder_title
 from storage.files.schema import ABSTRACTS, META, PAPERS, SCHEMA_VERSION, SETTINGS, SHELVES, schema_version
 from storage.files.locking import LibraryLock
 from storage.model.records import Shelf
@@ -236,8 +236,8 @@ def _title_problems(doc: dict[str, Any]) -> list[str]:
         return ["title should be a non-empty string"]
     expected = paper_id(title)
     arxiv_id = doc.get("arxiv_id")
-    if arxiv_id and doc["id"] == paper_id(f"{title} arXiv:{arxiv_id}"):
-        return []  # a second paper of the same title (storage/changes/merge.py)
+    if arxiv_id and doc["id"] in (paper_id(f"{title} arXiv:{arxiv_id}"), paper_id(placeholder_title(arxiv_id))):
+        return []  # a second paper of the same title, or one first known by its id (storage/changes/merge.py)
     if expected != doc["id"]:
         return [f"id {doc['id']!r} does not match its title {title[:60]!r} (expected {expected!r})"]
     return []

@@ -15,7 +15,7 @@ from tui.cli import bytecode, completion, sync_command
 if TYPE_CHECKING:
     import argparse
 
-COMMANDS = ("import", "list", "mark", "export", "demo", "undo", "stats", "doctor", "completion", "sync")
+COMMANDS = ("import", "fetch", "add", "enrich", "list", "mark", "export", "demo", "undo", "stats", "doctor", "completion", "sync")
 
 DESCRIPTION = """\
 A keyboard-driven reading list for research papers.
@@ -23,6 +23,9 @@ A keyboard-driven reading list for research papers.
   papershelf                      open the reading list (the TUI)
   papershelf FILE...              import the files, then open the reading list
   papershelf import page.txt      import a saved trending page (or BibTeX, or a JSON export)
+  papershelf fetch hf             today's Hugging Face daily papers (or: fetch arxiv cs.LG)
+  papershelf add 2403.01234       add papers by arXiv id or URL
+  papershelf enrich               fill in authors and arXiv ids of papers known only by title
   papershelf list "is:unread rl"  list papers matching a filter
   papershelf mark ID --read       change a paper from scripts
   papershelf export --format md   write a reading list (md, bib, csv, json)
@@ -37,6 +40,8 @@ The library lives in --library DIR, else $PAPERSHELF_HOME, else the user data di
 
 def build_parser() -> argparse.ArgumentParser:
     import argparse  # not needed by plain `papershelf [--library DIR]`: see _plain_tui_library
+
+    from tui.cli import source_commands
 
     class SubParser(argparse.ArgumentParser):
         """Subcommands accept --library too: `papershelf list --library DIR` works as well."""
@@ -54,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print papershelf's version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=SubParser)
     _add_import(sub)
+    source_commands.add_parsers(sub)
     _add_list(sub)
     _add_mark(sub)
     _add_export(sub)
@@ -222,7 +228,7 @@ def _on_library(args: argparse.Namespace) -> int:
     """The commands that open the library (and close it, whatever happens)."""
     from storage import Library
     from tui.cli import library_commands as commands
-    from tui.cli import tool_commands
+    from tui.cli import source_commands, tool_commands
 
     library = Library.open(args.library)
     gc.enable()
@@ -233,6 +239,9 @@ def _on_library(args: argparse.Namespace) -> int:
         "export": lambda: commands.export(library, args.format, args.query, args.output, args.force),
         "undo": lambda: commands.undo(library),
         "stats": lambda: tool_commands.stats(library, args.days),
+        "fetch": lambda: source_commands.run(library, args),
+        "add": lambda: source_commands.run(library, args),
+        "enrich": lambda: source_commands.run(library, args),
     }[args.command]
     try:
         return handler()
