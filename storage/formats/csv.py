@@ -1,5 +1,7 @@
 """Entries -> CSV (RFC 4180), one row per paper. Export only.
 
+The columns of earlier versions come first, in their order; the facts from sources follow
+(lists joined with "; ", the url the paper's page: its arXiv abstract page or first web link).
 Spreadsheets run a cell that starts like a formula: such a cell gets a leading quote.
 """
 
@@ -9,11 +11,14 @@ import csv
 import io
 from collections.abc import Sequence
 
+from storage.formats.shared import arxiv_of, paper_url
 from storage.model.records import Entry
 
 CSV_COLUMNS = (
-    "id", "title", "read", "starred", "tags", "notes", "links", "listed", "first_seen", "abstract"
+    "id", "title", "read", "starred", "tags", "notes", "links", "listed", "first_seen", "abstract",
+    "authors", "arxiv_id", "published", "categories", "doi", "url",
 )  # fmt: skip
+LIST_SEPARATOR = "; "  # between the authors, and the categories, of one cell
 # Spreadsheets run a cell starting with one of these as a formula (OWASP CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -36,6 +41,12 @@ def _csv_row(entry: Entry) -> list[str]:
         paper.listed,
         paper.first_seen,
         paper.abstract,
+        LIST_SEPARATOR.join(paper.authors),
+        arxiv_of(paper),
+        paper.published,
+        LIST_SEPARATOR.join(paper.categories),
+        paper.details.doi,
+        paper_url(entry),
     ]
 
 

@@ -1,7 +1,11 @@
 """Entries -> a Markdown reading list (a GitHub task list). Export only.
 
-Every string in an entry came from outside: titles, tags and notes stay literal text, so no
-link, HTML or structure sneaks in.
+Each item: the title linked to the paper's page (the arXiv abstract page for an arXiv paper),
+★, tags; on its next line the authors (the first few, then "et al.") and the arXiv id linked to
+its abstract page; the note as a block quote.
+
+Every string in an entry came from outside: titles, names, tags and notes stay literal text, so
+no link, HTML or structure sneaks in.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from urllib.parse import quote
 
-from storage.formats.shared import first_web_link, now_or_local, one_line
+from storage.formats.shared import abstract_page, arxiv_of, now_or_local, one_line, paper_url, short_authors
 from storage.model.records import Entry
 from storage.model.text import plural
 
@@ -46,14 +50,24 @@ def _md_code_span(text: str) -> str:
 
 
 def markdown_link(entry: Entry, untitled: str = "") -> str:
-    """`[title](url)` to the paper's first web link ("" without one): the title escaped literal
-    (`untitled` if it is empty), the URL unable to end the link early."""
-    link = first_web_link(entry)
+    """`[title](url)` to the paper's page, its arXiv abstract page or else its first web link
+    ("" without one): the title escaped literal (`untitled` if it is empty), the URL unable to
+    end the link early."""
+    link = paper_url(entry)
     return f"[{md_escape(one_line(entry.paper.title)) or untitled}]({md_url(link)})" if link else ""
 
 
 def _md_title(entry: Entry) -> str:
     return markdown_link(entry, UNTITLED) or md_escape(one_line(entry.paper.title)) or UNTITLED
+
+
+def _md_byline(entry: Entry) -> str:
+    """"A, B, C et al. · [arXiv:2403.01234](abstract page)", or the part the paper has, or ""."""
+    parts = [md_escape(short_authors(entry.paper.authors))] if entry.paper.authors else []
+    if page := abstract_page(entry.paper):
+        # A checked arXiv id is letters, digits, ".", "-" and "/": nothing Markdown reads inside a link.
+        parts.append(f"[arXiv:{arxiv_of(entry.paper)}]({md_url(page)})")
+    return " · ".join(parts)
 
 
 def _md_note(notes: str) -> list[str]:
@@ -76,6 +90,8 @@ def _md_item(entry: Entry) -> list[str]:
     tags = ("".join(tag.split()) for tag in entry.shelf.tags)
     parts.extend(_md_code_span(f"#{tag}") for tag in tags if tag)
     lines = [" ".join(parts)]
+    if byline := _md_byline(entry):
+        lines.append(f"  {byline}")  # the same paragraph, on its own line
     if entry.shelf.notes.strip():
         lines.extend(_md_note(entry.shelf.notes.strip("\n")))
     return lines
@@ -84,7 +100,7 @@ def _md_item(entry: Entry) -> list[str]:
 def to_markdown(
     entries: Sequence[Entry], scope: str = "all papers", now: datetime | None = None
 ) -> str:
-    """A GitHub task list: one item per paper, linked title, ★ when starred, tags, note."""
+    """A GitHub task list: one item per paper, linked title, ★ when starred, tags, authors, note."""
     count = plural(len(entries), "paper")
     heading = f"# Reading list — {md_escape(one_line(scope))} ({now_or_local(now):%Y-%m-%d})"
     lines = [heading, "", count, ""]

@@ -1,7 +1,8 @@
 """papershelf's own JSON: everything about each entry, out and back in without loss.
 
 Reading validates every field and cleans every string; a wrong type is one ImportFormatError
-naming `papers[i].field`.
+naming `papers[i].field` (`papers[i].details.field`). Exports made before papers had facts
+(authors, arxiv_id, published, categories, details) read as papers without them.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from storage.formats.shared import now_or_local
+from storage.formats.shared import is_published_date, now_or_local
 from storage.model.errors import ImportFormatError
 from storage.model.imported import ImportedPaper
-from storage.model.records import Entry, Shelf, clean_tags
-from storage.model.text import clean_block, clean_line
+from storage.model.records import NO_DETAILS, Details, Entry, Shelf, clean_tags
+from storage.model.text import clean_block, clean_line, is_web_link
+from storage.sources.ids import arxiv_id
 
 EXPORT_VERSION = 1
 EXPECTED_JSON = 'expected a papershelf JSON export (an object with a "papers" list, or a list)'
@@ -99,6 +101,32 @@ def _json_paper(record: Any, where: str, source: str) -> ImportedPaper:
             read_at=fields.timestamp("read_at"),
             updated=fields.timestamp("updated"),
         ),
+        authors=fields.names("authors"),
+        arxiv_id=fields.arxiv_id("arxiv_id"),
+        published=fields.published("published"),
+        categories=fields.names("categories"),
+        details=_json_details(record.get("details"), f"{where}.details", source),
+    )
+
+
+def _json_details(details: Any, where: str, source: str) -> Details:
+    """The `details` object of a paper (absent or null: none), every fact checked."""
+    if details is None:
+        return NO_DETAILS
+    if not isinstance(details, dict):
+        raise ImportFormatError(source, f"{where}: expected an object (or null)")
+    _reject_duplicates(details, where, source)
+    fields = _Fields(details, where, source)
+    return Details(
+        doi=fields.text("doi"),
+        journal_ref=fields.text("journal_ref"),
+        primary_category=fields.text("primary_category"),
+        upvotes=fields.count("upvotes"),
+        github_stars=fields.count("github_stars"),
+        code_url=fields.web_link("code_url"),
+        project_url=fields.web_link("project_url"),
+        hf_url=fields.web_link("hf_url"),
+        origin=fields.origin("origin"),
     )
 
 
@@ -131,6 +159,50 @@ class _Fields:
             raise self._fail(key, "true or false")
         return value
 
+    def text(self, key: str) -> str:
+        """An optional one-line string: absent or null is ""."""
+        value = self.record.get(key)
+        if value is not None and not isinstance(value, str):
+            raise self._fail(key, "a string (or null)")
+        return clean_line(value or "")
+
+    def names(self, key: str) -> tuple[str, ...]:
+        """A list of names (authors, categories): each on one line, none empty, none twice."""
+        return tuple(dict.fromkeys(name for name in map(clean_line, self.strings(key)) if name))
+
+    def arxiv_id(self, key: str) -> str:
+        value = self.text(key)
+        found = arxiv_id(value)
+        if value and not found:
+            raise self._fail(key, f"an arXiv id such as 2403.01234 (or null), got {value[:40]!r}")
+        return found
+
+    def published(self, key: str) -> str:
+        value = self.text(key)
+        if value and not is_published_date(value):
+            raise self._fail(key, f"an ISO date such as 2024-03-11 (or null), got {value[:40]!r}")
+        return value
+
+    def count(self, key: str) -> int | None:
+        value = self.record.get(key)
+        if value is not None and (type(value) is not int or value < 0):  # noqa: E721 (not a bool)
+            raise self._fail(key, "a whole number of at least 0 (or null)")
+        return value
+
+    def web_link(self, key: str) -> str:
+        value = self.text(key)
+        if value and not is_web_link(value):
+            raise self._fail(key, f"an http(s) link (or null), got {value[:40]!r}")
+        return value
+
+    def origin(self, key: str) -> tuple[tuple[str, str], ...]:
+        """Where each fact came from: a list of [field, source] pairs."""
+        value = self.record.get(key) or []
+        pairs = value if isinstance(value, list) else None
+        if pairs is None or not all(_is_text_pair(pair) for pair in pairs):
+            raise self._fail(key, 'a list of [field, source] pairs, e.g. [["authors", "arxiv-api"]]')
+        return tuple(sorted({clean_line(name): clean_line(where) for name, where in pairs}.items()))
+
     def timestamp(self, key: str) -> str:
         value = clean_line(self.string(key, ""))
         try:
@@ -139,6 +211,10 @@ class _Fields:
         except ValueError:
             raise self._fail(key, f"an ISO-8601 timestamp, got {value[:40]!r}") from None
         return value
+
+
+def _is_text_pair(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(item, str) for item in value)
 
 
 # --- out --------------------------------------------------------------------------------

@@ -336,12 +336,20 @@ def _read_csv(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
+def _page(entry: Entry) -> str:
+    """The url column: the arXiv abstract page, else the first link (these tests use web links)."""
+    if entry.paper.arxiv_id:
+        return f"https://arxiv.org/abs/{entry.paper.arxiv_id}"
+    return entry.paper.links[0] if entry.paper.links else ""
+
+
 def _expected_row(entry: Entry) -> list[str]:
     paper, shelf = entry.paper, entry.shelf
     cells = [
         paper.id, paper.title, str(shelf.read).lower(), str(shelf.starred).lower(),
         ";".join(shelf.tags), shelf.notes, " ".join(paper.links), paper.listed,
-        paper.first_seen, paper.abstract,
+        paper.first_seen, paper.abstract, "; ".join(paper.authors), paper.arxiv_id, paper.published,
+        "; ".join(paper.categories), paper.details.doi, _page(entry),
     ]  # fmt: skip
     return ["'" + c if c.startswith(FORMULA_STARTS) else c for c in cells]
 
@@ -354,7 +362,7 @@ def test_csv_reads_back_cell_for_cell(which, request):
     rows = _read_csv(text)
     assert rows[0] == [
         "id", "title", "read", "starred", "tags", "notes", "links", "listed", "first_seen",
-        "abstract",
+        "abstract", "authors", "arxiv_id", "published", "categories", "doi", "url",
     ]  # fmt: skip
     assert rows[1:] == [_expected_row(entry) for entry in entries]
     assert not any(cell.startswith(FORMULA_STARTS) for row in rows for cell in row)
