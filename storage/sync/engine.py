@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from storage.sync.files import (
     parse,
 )  # fmt: skip
 from storage.sync.git import Git, SyncError
+from storage.sync.sync_lock import SyncLock
 from storage.sync.rules import Tables, changed_keys
 
 REMOTE, BRANCH = "origin", "main"
@@ -99,6 +101,14 @@ class Syncer:
     # -- the whole sync ----------------------------------------------------------------------
 
     def run(self, remote: str | None) -> SyncResult:
+        with ExitStack() as self._held:
+            return self._run(remote)
+
+    def _hold_sync_lock(self) -> None:
+        """One sync at a time (see sync_lock.py); every git command from now on inherits the lock."""
+        self.git.inherited_fds = (self._held.enter_context(SyncLock(self.directory / ".git")),)
+
+    def _run(self, remote: str | None) -> SyncResult:
         if not (self.directory / ".git").exists():
             if not remote:
                 raise SyncError(f"{self.directory} is not synced yet: run `papershelf sync --remote URL` once "
@@ -117,6 +127,7 @@ class Syncer:
         try:
             self.git.check_version()
             self.git.run("init", "--quiet", "--initial-branch", BRANCH)
+            self._hold_sync_lock()
             self.git.run("remote", "add", REMOTE, url)
             self.remote_url = url
             theirs = self._fetch()
@@ -137,8 +148,9 @@ class Syncer:
 
     def _reconnect(self, url: str | None) -> str | None:
         """Check the repository, set the remote's URL if one is given; fetch."""
-        if not self.git.ok("rev-parse", "--git-dir"):
+        if not (self.directory / ".git").is_dir() or not self.git.ok("rev-parse", "--git-dir"):
             raise SyncError(f"{self.directory / '.git'} is not a usable git repository; move it away and sync with --remote again")
+        self._hold_sync_lock()
         old = self.git.run("remote", "get-url", REMOTE, check=False).stdout.decode().strip()
         if url and url != old:
             self.git.run("remote", "set-url" if old else "add", REMOTE, url)

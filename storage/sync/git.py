@@ -46,10 +46,12 @@ class Git:
         for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):  # a hook's environment must not redirect us
             self._env.pop(name, None)
         self._identity: list[str] | None = None
+        self.inherited_fds: tuple[int, ...] = ()  # kept open in every git run (the sync lock)
 
     def run(self, *args: str, check: bool = True, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
         result = subprocess.run([self.executable, *args], cwd=self.directory, env=self._env, input=input,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)  # fmt: skip
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False,
+                                pass_fds=self.inherited_fds)  # fmt: skip
         if check and result.returncode != 0:
             raise GitError(list(args), result.stderr.decode("utf-8", "replace"))
         return result
