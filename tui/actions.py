@@ -113,6 +113,10 @@ ACTIONS: tuple[Action, ...] = (
     _paper(
         "more-like-this", "m", "more_like_this", "More like this", "More like this: papers with similar abstracts (esc goes back)"
     ),
+    _letter(
+        "refresh-sources", "R", "refresh_sources", "Fetch",
+        "Fetch the sources used last (papershelf fetch ...) and fill in authors and arXiv ids (exact titles only)",
+    ),
     _letter("stats", "I", "stats", "Statistics", "Statistics: progress, tags, papers read per day, pages"),
     Action("save-filter", "ctrl+s", "save_filter", "Save filter", "Save the filter: ctrl+s, then a digit 1-9 or 0"),
     *(

@@ -45,15 +45,19 @@ def needs_facts(entry: Entry) -> bool:
     return not paper.arxiv_id or is_placeholder_title(paper.title, paper.arxiv_id)
 
 
-def enrich(library: Library, client: Client, query: str = "", progress: Progress | None = None) -> Enriched:
-    """Enrich the papers matching `query` (all if empty) that need it; see the module's doc."""
+def enrich(library: Library, client: Client, query: str = "", progress: Progress | None = None,
+           title_searches: int | None = None) -> Enriched:  # fmt: skip
+    """Enrich the papers matching `query` (all if empty) that need it; see the module's doc.
+    `title_searches` caps the arXiv title searches (3 s each): the rest wait for the next run."""
     report = progress or (lambda done, total, what: None)
     chosen = [m.entry for m in library.search(query)] if query.strip() else library.entries()
     todo = [e for e in chosen if needs_facts(e)]
     titled = [e for e in todo if not e.paper.arxiv_id]
     run = _Run(library, client, report, len(todo))
     run.to_complete = {e.paper.arxiv_id: e.id for e in todo if e.paper.arxiv_id}
-    left = run.from_title_search(run.from_hf_days(titled))
+    left = run.from_hf_days(titled)
+    searched = left[:title_searches] if title_searches is not None else left
+    left = run.from_title_search(searched) + left[len(searched):]
     missing = run.from_id_lists()
     unmatched = left + [e for e in todo if e.id in missing]
     return Enriched(tuple(dict.fromkeys(run.enriched)), tuple(unmatched))

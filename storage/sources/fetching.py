@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from storage.model.errors import PapershelfError
 from storage.sources import arxiv, hf
+from storage.sources.cache import LISTING_MAX_AGE
 from storage.sources.convert import imported
 from storage.sources.http import Client
 from storage.sources.ids import arxiv_id
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 RECENT = "recent_sources"  # the setting holding the fetches to repeat, newest first
 RECENT_KEPT = 5
+REFETCH_MAX_AGE = 60.0  # `refetch` is asked for: a listing cached more than a minute ago is asked again
 
 
 class Fetched(NamedTuple):
@@ -33,23 +35,24 @@ class Fetched(NamedTuple):
 
 
 def fetch_hf(library: Library, client: Client, *, date: str | None = None, week: str | None = None,
-             month: str | None = None, trending: bool = False, limit: int | None = None) -> Fetched:  # fmt: skip
+             month: str | None = None, trending: bool = False, limit: int | None = None,
+             max_age: float = LISTING_MAX_AGE) -> Fetched:  # fmt: skip
     period = {k: v for k, v in (("date", date), ("week", week), ("month", month)) if v}
-    papers = hf.fetch_daily(client, **period, trending=trending, limit=limit)
+    papers = hf.fetch_daily(client, **period, trending=trending, limit=limit, max_age=max_age)
     label = "Hugging Face " + (" ".join(period.values()) or ("trending" if trending else "daily papers"))
     return _save(library, papers, label, {"kind": "hf", **period, "trending": trending, "limit": limit})
 
 
-def fetch_arxiv(library: Library, client: Client, categories: Iterable[str]) -> Fetched:
+def fetch_arxiv(library: Library, client: Client, categories: Iterable[str], max_age: float = LISTING_MAX_AGE) -> Fetched:
     categories = list(categories)
-    papers = arxiv.fetch_listing(client, categories)
+    papers = arxiv.fetch_listing(client, categories, max_age=max_age)
     return _save(library, papers, "+".join(categories), {"kind": "arxiv", "categories": categories})
 
 
-def fetch_feed(library: Library, client: Client, url: str) -> Fetched:
+def fetch_feed(library: Library, client: Client, url: str, max_age: float = LISTING_MAX_AGE) -> Fetched:
     if urlsplit(url).scheme not in ("http", "https"):
         raise PapershelfError(f"{url}: expected an http(s) URL of an RSS or Atom feed")
-    papers = arxiv.fetch_feed(client, url)
+    papers = arxiv.fetch_feed(client, url, max_age=max_age)
     parts = urlsplit(url)
     return _save(library, papers, parts.netloc + parts.path, {"kind": "feed", "url": url})
 
@@ -77,10 +80,11 @@ def ids_of(refs: Iterable[str]) -> list[str]:
 
 
 def refetch(library: Library, client: Client) -> list[Fetched]:
-    """The sources fetched last, fetched again (newest first)."""
-    runs = {"hf": lambda a: fetch_hf(library, client, **{k: v for k, v in a.items() if k != "kind"}),
-            "arxiv": lambda a: fetch_arxiv(library, client, a["categories"]),
-            "feed": lambda a: fetch_feed(library, client, a["url"])}  # fmt: skip
+    """The sources fetched last, fetched again (newest first; listings cached over a minute ago asked again)."""
+    age = REFETCH_MAX_AGE
+    runs = {"hf": lambda a: fetch_hf(library, client, **{k: v for k, v in a.items() if k != "kind"}, max_age=age),
+            "arxiv": lambda a: fetch_arxiv(library, client, a["categories"], max_age=age),
+            "feed": lambda a: fetch_feed(library, client, a["url"], max_age=age)}  # fmt: skip
     return [runs[spec["kind"]](spec) for spec in recent(library) if spec.get("kind") in runs]
 
 

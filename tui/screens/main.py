@@ -41,6 +41,7 @@ from tui.widgets.status import StatusLine
 if TYPE_CHECKING:
     import tempfile
 
+    from tui.screens.refresh import SourceRefresh
     from tui.widgets.notes import NotesEditor
 
 CURSOR_SAVE_DELAY = 1.0
@@ -68,6 +69,8 @@ class MainScreen(Screen):
         self._detail_pending = False
         self._resumed = False
         self._notes_swap: asyncio.Task[None] | None = None
+        self._sources: SourceRefresh | None = None  # `R`, made when first pressed
+        self._fetching = ""  # what the refresh is doing, in the counts line
         self.ready = asyncio.Event()  # set once mounted: the app holds keys back until then
 
     @property
@@ -240,7 +243,8 @@ class MainScreen(Screen):
         counts = self.session.counts()
         filter_text = self.filter_bar.value
         showing = len(self.papers) if filter_text.strip() else None
-        self.status.show_counts(counts.total, counts.read, counts.starred, showing, self.session.count_extras(filter_text))
+        extras = [*self.session.count_extras(filter_text), *([self._fetching] if self._fetching else [])]
+        self.status.show_counts(counts.total, counts.read, counts.starred, showing, extras)
 
     # --- the highlighted paper ------------------------------------------------------------
 
@@ -484,7 +488,7 @@ class MainScreen(Screen):
 
     def action_open_link(self) -> None:
         if (current := self.current) is not None:
-            flows.open_link(self.app, current.paper.links)
+            flows.open_link(self.app, current.paper)
 
     def action_copy(self) -> None:
         if (current := self.current) is None:
@@ -610,6 +614,17 @@ class MainScreen(Screen):
         self.notes.flush()
         shown = [entry.id for entry in self.papers.entries]
         flows.show_export(self.app, self.library, self.filter_bar.value, shown, frozenset(self._selected_ids()))
+
+    def action_refresh_sources(self) -> None:
+        if self._sources is None:
+            from tui.screens.refresh import SourceRefresh
+
+            self._sources = SourceRefresh(self, self.library_changed, self._show_fetching)
+        self._sources.start()
+
+    def _show_fetching(self, text: str) -> None:
+        self._fetching = text
+        self._show_counts()
 
     def action_help(self) -> None:
         flows.show_help(self.app)
