@@ -9,7 +9,7 @@ from werkzeug import Request, Response
 
 from storage.sources import fetching
 from storage.sources.http import Client
-from tests.storage.sources.conftest import cache_dir, data, endpoints  # noqa: F401 (fixtures)
+from tests.storage.sources.conftest import data
 
 
 async def test_r_fetches_the_remembered_source_and_the_new_papers_are_listed(endpoints, sample_library, tui):
