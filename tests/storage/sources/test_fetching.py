@@ -243,3 +243,24 @@ def test_enrich_completes_papers_known_only_by_their_id(endpoints, library, clie
 def test_the_day_a_page_listed_a_paper(listed, first_seen, day):
     found = listed_day(listed, first_seen)
     assert (found.isoformat() if found else None) == day
+
+
+def test_done_when_a_trending_page_enriched_exports_bibtex_that_can_be_cited(enrich_server, sample_library, client):
+    """The issue's check: import a trending page, enrich against a server that knows some of its
+    papers; the known ones get authors and arXiv ids, and their BibTeX reads back with
+    bibtexparser and pybtex with author, year and eprint."""
+    import bibtexparser
+    from pybtex.database import parse_string as pybtex_parse
+
+    from storage.formats.export import export
+
+    enrich(sample_library, client)
+    known = [e for e in sample_library.entries() if e.paper.arxiv_id]
+    assert sorted(e.paper.arxiv_id for e in known) == ["2603.00001", "2603.00003"]
+    text = export(sample_library.entries(), "bib")
+    parsed = {entry["eprint"]: entry for entry in bibtexparser.parse_string(text).entries if "eprint" in entry}
+    pybtex = {entry.fields["eprint"]: entry for entry in pybtex_parse(text, "bibtex").entries.values() if "eprint" in entry.fields}
+    assert set(parsed) == set(pybtex) == {"2603.00001", "2603.00003"}
+    assert parsed["2603.00001"]["author"] == "Ada Lovelace and Alan Turing" and parsed["2603.00001"]["year"] == "2026"
+    assert [str(person) for person in pybtex["2603.00001"].persons["author"]] == ["Lovelace, Ada", "Turing, Alan"]
+    assert pybtex["2603.00003"].fields["archivePrefix"] == "arXiv" and pybtex["2603.00003"].fields["primaryClass"] == "stat.ML"
