@@ -10,10 +10,9 @@ from storage.sources import endpoints
 from storage.sources.errors import SourceError
 from storage.sources.cache import LISTING_MAX_AGE
 from storage.sources.http import Client
-from storage.sources.parse_arxiv import ARXIV_API, error_message, parse_arxiv_atom
-from storage.sources.parse_feed import parse_feed
 from storage.sources.record import SourcePaper
 
+ARXIV_API = "arXiv API"  # (also in parse_arxiv, which is imported only when an answer is read)
 ARXIV_RSS = "arXiv RSS"
 BATCH = 100  # ids per id_list request
 _CATEGORY = re.compile(r"[a-z-]+(?:\.[A-Za-z-]+)?")
@@ -54,16 +53,22 @@ def search_title(client: Client, title: str, max_results: int = 5) -> list[Sourc
 
 def fetch_listing(client: Client, categories: Iterable[str], max_age: float | None = LISTING_MAX_AGE) -> list[SourcePaper]:
     """Today's RSS listing of these categories ([] on days without announcements)."""
+    from storage.sources.parse_feed import parse_feed
+
     url = rss_url(categories)
     return client.get_parsed(url, parse_feed, source=ARXIV_RSS, interval=endpoints.arxiv_delay(), max_age=max_age)
 
 
 def fetch_feed(client: Client, url: str, max_age: float | None = LISTING_MAX_AGE) -> list[SourcePaper]:
     """The papers of any RSS or Atom feed."""
+    from storage.sources.parse_feed import parse_feed
+
     return client.get_parsed(url, parse_feed, source=url, max_age=max_age)
 
 
 def _api(client: Client, url: str) -> list[SourcePaper]:
+    from storage.sources.parse_arxiv import error_message, parse_arxiv_atom
+
     try:
         return client.get_parsed(url, parse_arxiv_atom, source=ARXIV_API, interval=endpoints.arxiv_delay())
     except SourceError as error:

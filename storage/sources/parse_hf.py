@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bs4 import BeautifulSoup
-
 from storage.sources.errors import SourceError
 from storage.sources.ids import arxiv_id
 from storage.sources.record import HF_PAPER_PAGE, SourcePaper, source_paper, text
@@ -22,6 +20,8 @@ def parse_hf_json(data: bytes, source: str = HF) -> list[SourcePaper]:
 
 def parse_hf_html(data: bytes, source: str = HF) -> list[SourcePaper]:
     """Papers of a saved HF papers page: the `data-props` JSON of its DailyPapers element."""
+    from bs4 import BeautifulSoup  # (only saved pages need it: an API fetch does not pay its import)
+
     element = BeautifulSoup(data, "html.parser").find(attrs={"data-target": "DailyPapers"})
     props = element.get("data-props") if element else None
     if not isinstance(props, str):
