@@ -68,7 +68,7 @@ def split_names(value: str) -> tuple[str, ...]:
         name = clean_line(latex_to_text(" ".join(parts)))
         if name and raw.strip().lower() != "others":
             names.append(name)
-    return tuple(dict.fromkeys(names))
+    return tuple(names)  # two authors may share a name
 
 
 def _top_level_split(value: str, separator: re.Pattern[str]) -> list[str]:

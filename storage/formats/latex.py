@@ -122,11 +122,21 @@ _NAME_NEEDS_BRACES = re.compile(r"(?:^|\s)and(?:\s|$)|,|^others$", re.IGNORECASE
 
 def bib_names(names: tuple[str, ...]) -> str:
     """An `author` value: each name escaped, and protected if BibTeX would read it otherwise."""
-    return " and ".join(bib_name(name) for name in names if one_line(name))
+    return " and ".join(bib_name(name) for name in names if name.split())
 
 
 def bib_name(name: str) -> str:
-    text = one_line(name)
-    escaped = bib_escape(text)
-    return protected(escaped) if _NAME_NEEDS_BRACES.search(text) else escaped
+    text = " ".join(name.split())  # BibTeX parsers split a name at any space
+    if _NAME_NEEDS_BRACES.search(text):
+        return protected(bib_escape(text))
+    return " ".join(_name_word(word) for word in text.split(" "))
 
+
+def _name_word(word: str) -> str:
+    """bibtexparser's name splitter loses a word that starts with a command (`a \\& and b`
+    reads as "a", "b"): that first escape goes in a group, which BibTeX reads the same."""
+    escaped = bib_escape(word)
+    if not escaped.startswith("\\"):
+        return escaped
+    head = bib_escape(word[0])
+    return f"{{{head}}}{escaped[len(head):]}"

@@ -167,8 +167,8 @@ class _Fields:
         return clean_line(value or "")
 
     def names(self, key: str) -> tuple[str, ...]:
-        """A list of names (authors, categories): each on one line, none empty, none twice."""
-        return tuple(dict.fromkeys(name for name in map(clean_line, self.strings(key)) if name))
+        """A list of names (authors, categories): each on one line, none empty."""
+        return tuple(name for name in map(clean_line, self.strings(key)) if name)
 
     def arxiv_id(self, key: str) -> str:
         value = self.text(key)
