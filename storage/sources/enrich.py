@@ -32,11 +32,13 @@ Progress = Callable[[int, int, str], None]  # (done, total, what happened)
 class Enriched(NamedTuple):
     enriched: tuple[str, ...]  # ids of the papers given facts
     unmatched: tuple[Entry, ...]  # papers no source knows by this exact title (or id)
+    later: tuple[Entry, ...] = ()  # papers not looked up this time (`title_searches`)
 
     def summary(self) -> str:
-        total = len(self.enriched) + len(self.unmatched)
+        total = len(self.enriched) + len(self.unmatched) + len(self.later)
         return f"enriched {len(self.enriched):,} of {total:,} papers" + (
-            f"; {len(self.unmatched):,} with no exact match, unchanged" if self.unmatched else "")
+            f"; {len(self.unmatched):,} with no exact match, unchanged" if self.unmatched else "") + (
+            f"; {len(self.later):,} left for the next run" if self.later else "")
 
 
 def needs_facts(entry: Entry) -> bool:
@@ -57,10 +59,11 @@ def enrich(library: Library, client: Client, query: str = "", progress: Progress
     run.to_complete = {e.paper.arxiv_id: e.id for e in todo if e.paper.arxiv_id}
     left = run.from_hf_days(titled)
     searched = left[:title_searches] if title_searches is not None else left
-    left = run.from_title_search(searched) + left[len(searched):]
+    later = left[len(searched):]
+    left = run.from_title_search(searched)
     missing = run.from_id_lists()
     unmatched = left + [e for e in todo if e.id in missing]
-    return Enriched(tuple(dict.fromkeys(run.enriched)), tuple(unmatched))
+    return Enriched(tuple(dict.fromkeys(run.enriched)), tuple(unmatched), tuple(later))
 
 
 class _Run:

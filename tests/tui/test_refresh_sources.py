@@ -58,7 +58,7 @@ async def test_r_without_a_fetched_source_enriches_and_leaves_unmatched_papers_a
     async with tui(sample_library) as shelf:
         await shelf.press("R")
         await shelf.settle()
-        assert shelf.toasts[-1] == "enriched 0 of 48 papers; 48 with no exact match, unchanged"
+        assert shelf.toasts[-1] == "enriched 0 of 48 papers; 20 with no exact match, unchanged; 28 left for the next run"
     assert [e.paper for e in sample_library.entries()] == before
     searches = [r for r, _ in endpoints.log if r.path == "/api/query"]
     assert len(searches) == 20  # the title searches of one R are capped (arXiv asks 3 s between them)

@@ -59,7 +59,7 @@ def refresh_sources(library: Library, report: Callable[[str], None]) -> str:
         report("enriching…")
         result = enrich(library, client, "", lambda done, total, _: report(f"enriching {done:,}/{total:,}…"),  # type: ignore[arg-type]
                         title_searches=TITLE_SEARCHES)  # fmt: skip
-    if result.enriched or result.unmatched:
+    if result.enriched or result.unmatched or result.later:
         lines.append(result.summary())
     return "\n".join(lines) or "No sources fetched yet: `papershelf fetch hf` (or arxiv CATEGORY, or a feed URL) first."
 
