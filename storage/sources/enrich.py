@@ -42,9 +42,10 @@ class Enriched(NamedTuple):
 
 
 def needs_facts(entry: Entry) -> bool:
-    """A paper known only by its title, or only by its arXiv id."""
+    """A paper known only by its title, or only by its arXiv id, or not yet by arXiv itself (no
+    categories: from HF, or a run stopped before its id_list request)."""
     paper = entry.paper
-    return not paper.arxiv_id or is_placeholder_title(paper.title, paper.arxiv_id)
+    return not paper.arxiv_id or not paper.categories or is_placeholder_title(paper.title, paper.arxiv_id)
 
 
 def enrich(library: Library, client: Client, query: str = "", progress: Progress | None = None,

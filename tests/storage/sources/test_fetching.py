@@ -264,3 +264,15 @@ def test_done_when_a_trending_page_enriched_exports_bibtex_that_can_be_cited(enr
     assert parsed["2603.00001"]["author"] == "Ada Lovelace and Alan Turing" and parsed["2603.00001"]["year"] == "2026"
     assert [str(person) for person in pybtex["2603.00001"].persons["author"]] == ["Lovelace, Ada", "Turing, Alan"]
     assert pybtex["2603.00003"].fields["archivePrefix"] == "arXiv" and pybtex["2603.00003"].fields["primaryClass"] == "stat.ML"
+
+
+def test_papers_from_hf_are_completed_by_arxiv_on_the_next_enrich(endpoints, library, client):
+    """HF gives no categories or DOI: enrich asks arXiv's id_list for them (also what a run
+    killed between its HF matches and its id_list request left to do)."""
+    endpoints.expect_request("/api/daily_papers").respond_with_response(json_answer(data("hf-daily.json")))
+    endpoints.expect_request("/api/query").respond_with_response(atom_answer(data("arxiv-entries.xml")))
+    fetching.fetch_hf(library, client, date="2024-03-05")
+    result = enrich(library, client)
+    paper = next(e.paper for e in library.entries() if e.paper.arxiv_id == "2403.01234")
+    assert paper.categories == ("cs.LG", "cs.RO") and paper.details.doi == "10.1234/tidal.2024.001"
+    assert len(result.enriched) == 1 and len(result.unmatched) == 1  # arXiv's answer lacks the other one
