@@ -238,12 +238,17 @@ async def test_o_with_several_links_asks_which(tui, empty_library, monkeypatch):
     assert opened == ["https://example.org/project", "https://example.org/project", "https://example.org/code"]
 
 
-async def test_o_without_links_says_so(tui, empty_library, monkeypatch):
+async def test_o_without_links_offers_title_searches(tui, empty_library, monkeypatch):
+    opened: list[str] = []
+    monkeypatch.setattr(PapershelfApp, "open_url", lambda self, url, new_tab=True: opened.append(url))
     empty_library.import_text("Mar 11\n\nNo Links Here\n\nJust an abstract.\n", "page.txt")
     async with tui(empty_library) as shelf:
         await shelf.press("o")
         await shelf.pause()
-        assert shelf.toasts == ["This paper has no links."]
+        assert isinstance(shelf.app.screen, LinkChooser)
+        await shelf.press("2")
+        await shelf.pause()
+    assert opened == ["https://huggingface.co/papers?q=No+Links+Here"]
 
 
 async def test_question_mark_shows_every_key(tui, sample_library):

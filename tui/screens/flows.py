@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence, Set
 from typing import TYPE_CHECKING
 
-from storage import Entry, Library
+from storage import Entry, Library, Paper
 from tui import actions
 
 if TYPE_CHECKING:
@@ -51,16 +51,19 @@ def ask_filter_slot(app: App, text: str, saved: dict[str, str], then: Callable[[
     app.push_screen(SaveFilterScreen(text, saved), answered)
 
 
-def open_link(app: App, links: Sequence[str]) -> None:
-    """Open the paper's link; with several, the reader chooses one first."""
-    if not links:
-        app.notify("This paper has no links.", markup=False)
-    elif len(links) == 1:
-        open_url(app, links[0])
-    else:
-        from tui.screens.links import LinkChooser
+def open_link(app: App, paper: Paper) -> None:
+    """Open the paper's web link; with several, the reader chooses one first, and with none,
+    chooses a search for its title (on arXiv or Hugging Face)."""
+    from tui.paper_links import title_searches, web_links
+    from tui.screens.links import LinkChooser
 
+    if len(links := web_links(paper)) == 1:
+        open_url(app, links[0].url)
+    elif links:
         app.push_screen(LinkChooser(links), lambda url: open_url(app, url))
+    else:
+        chooser = LinkChooser(title_searches(paper.title), "No link known: search for the title?")
+        app.push_screen(chooser, lambda url: open_url(app, url))
 
 
 def open_url(app: App, url: str | None) -> None:

@@ -8,16 +8,19 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from storage import Entry
+from storage import Entry, Paper
+from tui.paper_links import is_web, web_links
 from tui.widgets.component_style import foreground
 from tui.widgets.paper_list import STAR_MARK, UNREAD_MARK
 
 
 class DetailView(VerticalScroll, can_focus=True):
-    """Title, status, tags, dates, links and the abstract of one paper; scrollable."""
+    """Title, authors, status, tags, facts from the sources, dates, links and the abstract of
+    one paper; scrollable. A fact nobody knows takes no line (a page import's paper shows none)."""
 
     COMPONENT_CLASSES = {
         "detail--title",
+        "detail--authors",
         "detail--unread",
         "detail--read",
         "detail--star",
@@ -31,6 +34,7 @@ class DetailView(VerticalScroll, can_focus=True):
     DetailView {
         padding: 0 1;
         & > .detail--title { text-style: bold; color: $text; }
+        & > .detail--authors { color: $text; text-style: italic; }
         & > .detail--unread { color: $accent; text-style: bold; }
         & > .detail--read { color: $text-muted; }
         & > .detail--star { color: $warning; }
@@ -70,8 +74,12 @@ class DetailView(VerticalScroll, can_focus=True):
     def describe(self, entry: Entry) -> Text:
         text = Text(end="")
         text.append(entry.paper.title, style=self._style("detail--title"))
+        if entry.paper.authors:
+            text.append("\n")
+            text.append(short_authors(entry.paper.authors), style=self._style("detail--authors"))
         text.append("\n\n")
         text.append_text(self._status(entry))
+        text.append_text(self._facts(entry.paper))
         text.append_text(self._dates(entry))
         text.append_text(self._links(entry))
         text.append("\n")
@@ -104,6 +112,8 @@ class DetailView(VerticalScroll, can_focus=True):
     def _dates(self, entry: Entry) -> Text:
         paper = entry.paper
         parts = []
+        if paper.published:
+            parts.append(f"published {paper.published}")
         if paper.listed:
             parts.append(f"listed {paper.listed}")
         if paper.first_seen:
@@ -115,13 +125,32 @@ class DetailView(VerticalScroll, can_focus=True):
         text.append("\n")
         return text
 
-    def _links(self, entry: Entry) -> Text:
+    def _facts(self, paper: Paper) -> Text:
+        """The arXiv id and categories, the upvotes and stars: a line each, when known."""
         text = Text()
-        for number, url in enumerate(entry.paper.links, start=1):
-            label = "Links   " if number == 1 else "        "
-            text.append(label, style=self._style("detail--label"))
+        if arxiv := " · ".join(part for part in (paper.arxiv_id, ", ".join(paper.categories)) if part):
+            text.append("arXiv   ", style=self._style("detail--label"))
+            text.append(arxiv)
+            text.append("\n")
+        if popular := popularity(paper):
+            text.append("Popular ", style=self._style("detail--label"))
+            text.append(popular)
+            text.append("\n")
+        return text
+
+    def _links(self, entry: Entry) -> Text:
+        """The web links numbered as `o` offers them (it labels them); any other link after, as is."""
+        text = Text()
+        links = web_links(entry.paper)
+        others = [link for link in entry.paper.links if not is_web(link.strip())]
+        for number, (_, url) in enumerate(links, start=1):
+            text.append("Links   " if number == 1 else "        ", style=self._style("detail--label"))
             text.append(f"{number} ", style=self._style("detail--label"))
             text.append(url, style=self._style("detail--link") + Style(link=url))
+            text.append("\n")
+        for n, link in enumerate(others):
+            text.append("Links     " if not links and n == 0 else "          ", style=self._style("detail--label"))
+            text.append(link)
             text.append("\n")
         return text
 
@@ -130,3 +159,24 @@ class DetailView(VerticalScroll, can_focus=True):
 
     def _style(self, component: str) -> Style:
         return foreground(self, component)
+
+
+SHORT_AUTHORS = 3  # names before "et al."; a list only one name longer is shown whole
+
+
+def short_authors(authors: tuple[str, ...]) -> str:
+    """`A, B, C et al. (12 authors)`, or every name when there are few."""
+    if len(authors) <= SHORT_AUTHORS + 1:
+        return ", ".join(authors)
+    return f"{', '.join(authors[:SHORT_AUTHORS])} et al. ({len(authors)} authors)"
+
+
+def popularity(paper: Paper) -> str:
+    """`123 upvotes · 4,567 GitHub stars`, as far as known ("" when neither is)."""
+    details = paper.details
+    parts = []
+    if details.upvotes is not None:
+        parts.append(f"{details.upvotes:,} upvote{'' if details.upvotes == 1 else 's'}")
+    if details.github_stars is not None:
+        parts.append(f"{details.github_stars:,} GitHub star{'' if details.github_stars == 1 else 's'}")
+    return " · ".join(parts)
