@@ -37,7 +37,7 @@ def rss_url(categories: Iterable[str]) -> str:
     categories = list(categories)
     bad = [category for category in categories if not _CATEGORY.fullmatch(category)]
     if not categories or bad:
-        raise ValueError(f"not an arXiv category: {', '.join(bad) or '(none given)'}")
+        raise ValueError(f"not an arXiv category: {', '.join(bad) or '(none given)'} (expected e.g. cs.LG, math.AG, hep-th)")
     return f"{endpoints.arxiv_rss_url()}/{'+'.join(categories)}"
 
 

@@ -5,7 +5,8 @@ was fetched is remembered, so that `refetch` (the TUI's `R`) asks the same sourc
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -38,6 +39,10 @@ def fetch_hf(library: Library, client: Client, *, date: str | None = None, week:
              month: str | None = None, trending: bool = False, limit: int | None = None,
              max_age: float = LISTING_MAX_AGE) -> Fetched:  # fmt: skip
     period = {k: v for k, v in (("date", date), ("week", week), ("month", month)) if v}
+    with _explained("fetch hf"):
+        hf.daily_papers_url(**period, trending=trending, limit=limit)
+    if limit is not None and limit < 1:
+        raise PapershelfError(f"fetch hf: --limit {limit}: expected a number of papers from 1 up")
     papers = hf.fetch_daily(client, **period, trending=trending, limit=limit, max_age=max_age)
     label = "Hugging Face " + (" ".join(period.values()) or ("trending" if trending else "daily papers"))
     return _save(library, papers, label, {"kind": "hf", **period, "trending": trending, "limit": limit})
@@ -45,6 +50,8 @@ def fetch_hf(library: Library, client: Client, *, date: str | None = None, week:
 
 def fetch_arxiv(library: Library, client: Client, categories: Iterable[str], max_age: float = LISTING_MAX_AGE) -> Fetched:
     categories = list(categories)
+    with _explained("fetch arxiv"):
+        arxiv.rss_url(categories)
     papers = arxiv.fetch_listing(client, categories, max_age=max_age)
     return _save(library, papers, "+".join(categories), {"kind": "arxiv", "categories": categories})
 
@@ -91,6 +98,15 @@ def refetch(library: Library, client: Client) -> list[Fetched]:
 def recent(library: Library) -> list[dict[str, Any]]:
     value = library.get_setting(RECENT, [])
     return [spec for spec in value if isinstance(spec, dict)] if isinstance(value, list) else []
+
+
+@contextmanager
+def _explained(command: str) -> Iterator[None]:
+    """An argument a source's URL cannot be made of, said as the command's error."""
+    try:
+        yield
+    except ValueError as error:
+        raise PapershelfError(f"{command}: {error}") from None
 
 
 def _save(library: Library, papers: list[SourcePaper], label: str, spec: dict[str, Any] | None) -> Fetched:

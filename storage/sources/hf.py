@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import quote, urlencode
 
 from storage.sources import endpoints
@@ -66,10 +67,17 @@ def search(client: Client, query: str) -> list[SourcePaper]:
     return client.get_parsed(search_url(query), parse_hf_json, source=HF)
 
 
-_PERIOD_FORMATS = {"date": r"\d{4}-\d{2}-\d{2}", "week": r"\d{4}-W\d{2}", "month": r"\d{4}-\d{2}"}
+_PERIOD_FORMATS = {"date": "%Y-%m-%d", "week": "%G-W%V-%u", "month": "%Y-%m"}
+_PERIOD_EXAMPLES = {"date": "YYYY-MM-DD, e.g. 2024-03-05", "week": "YYYY-Www, e.g. 2024-W10", "month": "YYYY-MM, e.g. 2024-03"}
+_PERIOD_SHAPES = {"date": r"\d{4}-\d{2}-\d{2}", "week": r"\d{4}-W\d{2}", "month": r"\d{4}-\d{2}"}
 
 
 def _check_period(periods: dict[str, str]) -> None:
+    """Each period is a real day, ISO week or month (ValueError saying what was expected)."""
     for name, value in periods.items():
-        if not re.fullmatch(_PERIOD_FORMATS[name], value):
-            raise ValueError(f"{name} {value!r} is not of the form {_PERIOD_FORMATS[name]}")
+        try:
+            if not re.fullmatch(_PERIOD_SHAPES[name], value):
+                raise ValueError
+            datetime.strptime(value + ("-1" if name == "week" else ""), _PERIOD_FORMATS[name])
+        except ValueError:
+            raise ValueError(f"--{name} {value!r}: expected {_PERIOD_EXAMPLES[name]}") from None

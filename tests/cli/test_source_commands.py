@@ -63,10 +63,14 @@ def test_connection_refused_names_the_source(monkeypatch, tmp_path):
     (["fetch", "arxiv", "cs.LG", "--trending"], "fetch arxiv: --trending only go with `fetch hf`"),
     (["fetch", "ftp://example.org/feed"], "expected an http(s) URL of an RSS or Atom feed"),
     (["add", "not-an-id"], "not an arXiv id or paper URL: not-an-id"),
+    (["fetch", "hf", "--date", "2024-02-30"], "papershelf: fetch hf: --date '2024-02-30': expected YYYY-MM-DD, e.g. 2024-03-05\n"),
+    (["fetch", "hf", "--week", "2024-W54"], "--week '2024-W54': expected YYYY-Www"),
+    (["fetch", "hf", "--limit", "0"], "--limit 0: expected a number of papers from 1 up"),
+    (["fetch", "arxiv", "cs..LG"], "papershelf: fetch arxiv: not an arXiv category: cs..LG (expected e.g. cs.LG, math.AG, hep-th)\n"),
 ])  # fmt: skip
 def test_wrong_arguments_are_explained_before_any_request(tmp_path, args, message):
     out = run_cli(*args, library=tmp_path / "lib")
-    assert out.returncode != 0 and message in out.stderr
+    assert out.returncode != 0 and message in out.stderr and "Traceback" not in out.stderr
 
 
 def test_enrich_lists_what_it_could_not_match(endpoints, tmp_path):
