@@ -1,7 +1,7 @@
 """The facts of a BibTeX entry: authors, publication date, arXiv id and class, DOI, journal.
 
 Reads what papershelf writes (`eprint` with `archivePrefix = {arXiv}`, `primaryClass`, `date`)
-and the common forms of other tools: biblatex `eprinttype`, an arXiv abstract URL, Google
+and the common forms of other tools: biblatex `eprinttype` and `eprintclass`, an arXiv URL, Google
 Scholar's `journal = {arXiv preprint arXiv:ID}`, names written "Last, First".
 """
 
@@ -36,7 +36,8 @@ def bib_facts(values: Mapping[str, str]) -> BibFacts:
     authors = split_names(values.get("author", ""))
     arxiv = _arxiv_id(values)
     published = _published(values)
-    primary = clean_line(latex_to_text(values.get("primaryclass", ""))) if arxiv else ""
+    primary_class = values.get("primaryclass", "") or values.get("eprintclass", "")  # BibTeX, biblatex
+    primary = clean_line(latex_to_text(primary_class)) if arxiv else ""
     journal = clean_line(latex_to_text(values.get("journal", "")))
     if _ARXIV_PREPRINT.fullmatch(journal):
         journal = ""  # "arXiv preprint arXiv:ID" says where, not which journal

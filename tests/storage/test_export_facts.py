@@ -246,7 +246,8 @@ OTHERS = r"""
   title={Mamba: Linear-Time Sequence Modeling},
   author={Gu, Albert and Dao, Tri and others},
   journal={arXiv preprint arXiv:2312.00752},
-  year={2023}
+  year={2023},
+  month=dec
 }
 @online{biblatex,
   title = {Direct Preference Optimization},
@@ -276,10 +277,11 @@ OTHERS = r"""
 
 def test_bibtex_from_other_tools_gives_its_facts():
     scholar, biblatex, monthly, hal = load_text(OTHERS, "others.bib")
-    assert (scholar.authors, scholar.arxiv_id, scholar.published) == (("Albert Gu", "Tri Dao"), "2312.00752", "2023")
+    assert (scholar.authors, scholar.arxiv_id, scholar.published) == (("Albert Gu", "Tri Dao"), "2312.00752", "2023-12")
     assert scholar.details.journal_ref == ""  # "arXiv preprint" names no journal
     assert biblatex.authors == ("Rafael Rafailov", "Jörg Müller", "Chelsea Finn, Jr.")
     assert (biblatex.arxiv_id, biblatex.published, biblatex.details.doi) == ("2305.18290", "2023-05-29", "10.5555/dpo_1")
+    assert (biblatex.categories, biblatex.details.primary_category) == (("cs.LG",), "cs.LG")
     assert "https://doi.org/10.5555/dpo_1" in biblatex.links
     assert (monthly.arxiv_id, monthly.published, monthly.authors) == ("2103.00020", "2021-03", ("A. Author",))
     assert (hal.arxiv_id, hal.published, hal.details.origin) == ("", "", ())
