@@ -106,10 +106,11 @@ class Library:
         self.wait_for_abstracts()
         return self._entries.search(text)
 
-    def search_lazily(self, text: str) -> Sequence:
-        """`search`, each Match made when read: what the list shows as the user types."""
+    def search_lazily(self, text: str, should_stop: Callable[[], bool] | None = None) -> Sequence:
+        """`search`, each Match made when read: what the list shows as the user types.
+        Raises SearchCancelled as soon as `should_stop()` is true (a newer keystroke came)."""
         self.wait_for_abstracts()
-        return self._entries.search_lazily(text)
+        return self._entries.search_lazily(text, should_stop)
 
     def similar(self, pid: str, limit: int = 20) -> list:
         """Papers most like `pid` by abstract text (TF-IDF), best first, as Matches.

@@ -9,7 +9,7 @@ screen wires widgets to it (tui/screens/main.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from storage import PapershelfError
@@ -29,6 +29,7 @@ SLOTS = "1234567890"  # saved filters, in keyboard order: ctrl+s then a digit sa
 BULK_CONFIRM_OVER = 5  # a bulk change to more papers than this asks first
 LIKE_LIMIT = 30
 _LIKE = re.compile(r"(?<!\S)like:(\S*)", re.IGNORECASE)
+ShouldStop = Callable[[], bool]
 
 
 # --- moving through unread papers ---------------------------------------------------------
@@ -96,13 +97,14 @@ def like_query(paper_id: str) -> str:
     return f"like:{paper_id}"
 
 
-def find(library: Library, text: str, order: str) -> Sequence[Match]:
-    """What the filter bar shows for `text`: runs in the filter's worker thread.
+def find(library: Library, text: str, order: str, should_stop: ShouldStop | None = None) -> Sequence[Match]:
+    """What the filter bar shows for `text`: runs in the filter's worker thread, and gives up
+    (SearchCancelled) once `should_stop()` says a newer query came.
     "More like this" is always most alike first: that order is its point."""
     like, rest = split_like(text)
     if like is not None:
         return similar(library, like, rest)
-    return sort_matches(library.search_lazily(text), order)
+    return sort_matches(library.search_lazily(text, should_stop), order)
 
 
 def similar(library: Library, paper_id: str, rest: str = "") -> list[Match]:
@@ -116,9 +118,9 @@ def similar(library: Library, paper_id: str, rest: str = "") -> list[Match]:
     return matches
 
 
-def rows(library: Library, text: str, order: str) -> PaperRows:
+def rows(library: Library, text: str, order: str, should_stop: ShouldStop | None = None) -> PaperRows:
     """The list's rows for a query; similarity scores are shown for `like:` queries."""
-    matches = find(library, text, order)
+    matches = find(library, text, order, should_stop)
     return PaperRows.from_matches(matches, with_scores=split_like(text)[0] is not None)
 
 
@@ -226,9 +228,10 @@ class TriageSession:
 
     # --- the query and its rows ---------------------------------------------------------------
 
-    def rows(self, text: str) -> PaperRows:
-        """Runs in the filter worker thread: the filter in the chosen sort order, or `like:ID`."""
-        return rows(self.library, text, self.sort_order())
+    def rows(self, text: str, should_stop: ShouldStop | None = None) -> PaperRows:
+        """Runs in the filter worker thread: the filter in the chosen sort order, or `like:ID`;
+        abandoned (SearchCancelled) as soon as `should_stop()` is true."""
+        return rows(self.library, text, self.sort_order(), should_stop)
 
     def results_shown(self, query: str) -> bool:
         """The results of `query` are shown now. True for a new query (the cursor goes to its

@@ -74,10 +74,11 @@ class Entries:
         with gc_paused():  # a broad filter makes 100,000 results: collections would halve the speed
             return index.search(text)
 
-    def search_lazily(self, text: str) -> Sequence:
+    def search_lazily(self, text: str, should_stop=None) -> Sequence:
+        """See SearchIndex.search_lazily (`should_stop`: SearchCancelled once it says so)."""
         index = self.index()
         with gc_paused():
-            return index.search_lazily(text)
+            return index.search_lazily(text, should_stop)
 
     def similar(self, pid: str, limit: int) -> list:
         """Papers most like `pid` by abstract text, best first, as Matches of the current entries."""

@@ -9,15 +9,19 @@ Same answers as `matching.search_entries` (a property test holds them equal), bu
 - exact hits of each term are cached; a new term that contains a cached one (the user typed
   one more letter, or deleted one) only re-checks that term's hits: substring matching
   narrows monotonically, so this is exact, not a heuristic;
-- a term checked after a more selective one only looks at the entries still in the running.
+- a term checked after a more selective one only looks at the entries still in the running;
+- a search can be abandoned: `should_stop` is asked between terms and every STOP_CHECK_EVERY
+  entries scanned, and SearchCancelled is raised (a newer keystroke makes the search stale:
+  it must not hold the index, and the CPU, until it ends).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, overload
 
 from rapidfuzz import fuzz, process
@@ -50,6 +54,7 @@ RATIO_CACHE_WORDS = 64
 PARTIAL_TERMS = 8  # scans limited to a domain (the second word of a query), kept for the next keystroke
 COMPACT_AFTER = 1024  # removed slots tolerated before the slot arrays are rebuilt
 NARROW_FACTOR = 2  # check only the entries in the running when they are this many times fewer
+STOP_CHECK_EVERY = 4096  # entries scanned between two looks at `should_stop` (~1 ms at most)
 
 Hits = dict[int, int]  # slot -> where the term first occurs (SearchKeys.where)
 Posting = int | list[int]  # the slots of a title/tag word: one, or a list
@@ -58,12 +63,23 @@ Starts = tuple[dict[int, int], int, Hits]  # a contained term's first positions,
 # Results can be 100,000 long: tuple.__new__ skips the named tuple's Python-level __new__.
 _new_tuple = tuple.__new__
 
+ShouldStop = Callable[[], bool]
+
+
+class SearchCancelled(Exception):
+    """The search was abandoned: its `should_stop` said so (a newer query came)."""
+
+
+def _never() -> bool:
+    return False
+
 
 class SearchIndex:
     """The entries in page order, searchable. Thread-safe: the UI filters in a worker."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self._lock = threading.RLock()
+        self._should_stop: ShouldStop = _never  # of the search running (one at a time: the lock)
         self._build(entries)
 
     def _build(self, entries: Iterable[Entry]) -> None:
@@ -214,25 +230,50 @@ class SearchIndex:
 
     # --- searching ---------------------------------------------------------------------------
 
-    def search(self, text: str) -> list[Match]:
+    def search(self, text: str, should_stop: ShouldStop | None = None) -> list[Match]:
         """Matches for a filter: ranked best first, or in page order when nothing ranks them."""
-        return list(self.search_lazily(text))
+        return list(self.search_lazily(text, should_stop))
 
-    def search_lazily(self, text: str) -> Sequence[Match]:
+    def search_lazily(self, text: str, should_stop: ShouldStop | None = None) -> Sequence[Match]:
         """The same matches, each built when it is read: a broad filter at 100,000 papers
-        matches most of them, and the list draws only the thirty or so on screen."""
+        matches most of them, and the list draws only the thirty or so on screen. Raises
+        SearchCancelled as soon as `should_stop()` is true (it is asked often)."""
         query = parse_query(text)
         with self._lock:
-            if query.is_empty:
-                return self._lazy([i for i, entry in enumerate(self._entries) if entry is not None], _NO_SCORES, [], [])
-            domain = self._flag_domain(query.filters)
-            scored: dict[Term, _Scored] = {}
-            for term in sorted(set(query.scored_terms), key=self._cost):
-                scored[term] = self._score(term, domain)
-                domain = _within(scored[term].scores, domain)
-            domain = self._apply_filters(query.filters, domain)
-            order = sorted(self._alive if domain is None else domain)
-            return self._results(query, order, scored)
+            self._should_stop = should_stop or _never
+            try:
+                return self._search(query)
+            finally:
+                self._should_stop = _never
+
+    def _search(self, query: ParsedQuery) -> Sequence[Match]:
+        self._check()  # (a search that waited for the lock may be stale already)
+        if query.is_empty:
+            return self._lazy([i for i, entry in enumerate(self._entries) if entry is not None], _NO_SCORES, [], [])
+        domain = self._flag_domain(query.filters)
+        scored: dict[Term, _Scored] = {}
+        for term in sorted(set(query.scored_terms), key=self._cost):
+            scored[term] = self._score(term, domain)
+            domain = _within(scored[term].scores, domain)
+            self._check()
+        domain = self._apply_filters(query.filters, domain)
+        self._check()
+        order = sorted(self._alive if domain is None else domain)
+        return self._results(query, order, scored)
+
+    def _check(self) -> None:
+        if self._should_stop():
+            raise SearchCancelled
+
+    def _chunks(self, slots: Iterable[Any]) -> Iterator[list[Any]]:
+        """`slots` a few thousand at a time, asking `should_stop` before each batch."""
+        it = iter(slots)
+        while True:
+            self._check()
+            chunk = list(islice(it, STOP_CHECK_EVERY))
+            if not chunk:
+                return
+            yield chunk
 
     def _cost(self, term: Term) -> tuple[int, int]:
         """Cheapest first: fewest entries to check, then the longest (likely rarest) term."""
@@ -269,13 +310,18 @@ class SearchIndex:
 
     def _field_filter(self, term: Term, domain: set[int]) -> set[int]:
         keys, value, keep = self._keys, term.value, not term.negated
-        if term.field == "title":
-            return {i for i in domain if (value in keys[i].title) == keep}  # type: ignore[union-attr]
-        return {i for i in domain if (value in keys[i].notes) == keep}  # type: ignore[union-attr]
+        kept: set[int] = set()
+        for chunk in self._chunks(domain):
+            if term.field == "title":
+                kept.update(i for i in chunk if (value in keys[i].title) == keep)  # type: ignore[union-attr]
+            else:
+                kept.update(i for i in chunk if (value in keys[i].notes) == keep)  # type: ignore[union-attr]
+        return kept
 
     def _score(self, term: Term, domain: set[int] | None) -> _Scored:
         """A positive free term's hits and scores, for the slots in `domain` it matches."""
         exact, inside_domain = self._exact(term.value, domain)
+        self._check()
         ratios = self._ratios(term) if is_fuzzy(term) else {}
         best = self._best_ratios(ratios)
         hits = exact if domain is None or inside_domain else {i: exact[i] for i in _within(exact, domain)}
@@ -351,18 +397,23 @@ class SearchIndex:
         first positions, its offset in `value` and its hits, which hold `slots`) each text is
         searched from there only: typing one more letter mostly finds the word where it was."""
         texts, keys = self._texts, self._keys
+        positions: dict[int, int] = {}
         if starts is None:
-            positions = {i: p for i in slots if (p := texts[i].find(value)) >= 0}
+            for chunk in self._chunks(slots):
+                positions.update({i: p for i in chunk if (p := texts[i].find(value)) >= 0})
             return {i: _where(keys[i], p) for i, p in positions.items()}, positions  # type: ignore[arg-type]
         first, shift, base = starts
         if shift:
-            positions = {i: p for i in slots if (p := texts[i].find(value, max(0, first[i] - shift))) >= 0}
+            for chunk in self._chunks(slots):
+                positions.update({i: p for i in chunk if (p := texts[i].find(value, max(0, first[i] - shift))) >= 0})
             return {i: _where(keys[i], p) for i, p in positions.items()}, positions  # type: ignore[arg-type]
         # The usual case, letters added at the end: mostly found at the same place, in the same field.
         if slots is base:
-            positions = {i: p for i, start in first.items() if (p := texts[i].find(value, start)) >= 0}
+            for pairs in self._chunks(first.items()):
+                positions.update({i: p for i, start in pairs if (p := texts[i].find(value, start)) >= 0})
         else:
-            positions = {i: p for i in slots if (p := texts[i].find(value, first[i])) >= 0}
+            for chunk in self._chunks(slots):
+                positions.update({i: p for i in chunk if (p := texts[i].find(value, first[i])) >= 0})
         return {i: base[i] if p == first[i] else _where(keys[i], p) for i, p in positions.items()}, positions  # type: ignore[arg-type]
 
     def _remember(self, value: str, hits: Hits, positions: dict[int, int]) -> None:
@@ -393,6 +444,7 @@ class SearchIndex:
         """slot -> the best ratio among its words."""
         best: dict[int, float] = {}
         for token, ratio in sorted(ratios.items(), key=lambda pair: pair[1]):
+            self._check()
             best.update(dict.fromkeys(_slots_of(self._postings, token), ratio))  # higher ratios overwrite
         return best
 

@@ -89,8 +89,8 @@ async def test_a_toggle_while_a_filter_runs_is_not_undone_by_its_results(tui, sa
         bar = shelf.app.screen.filter_bar
         real_search = bar._search
 
-        def stale_search(text: str):
-            matches = real_search(text)  # computed before the toggle below...
+        def stale_search(text: str, should_stop):
+            matches = real_search(text, should_stop)  # computed before the toggle below...
             if text == "learning ":
                 computed.set()
                 release.wait(5)  # ...and delivered after it
@@ -117,10 +117,10 @@ async def test_a_newer_keystroke_wins_over_an_older_slow_filter(tui, sample_libr
         bar = screen.filter_bar
         real_search = bar._search
 
-        def slow_for_old_query(text: str):
+        def slow_for_old_query(text: str, should_stop):
             if text == "x":
                 release.wait(5)
-            return real_search(text)
+            return real_search(text, should_stop)
 
         bar._search = slow_for_old_query
         await shelf.press("slash", "x")  # slow
@@ -137,7 +137,7 @@ async def test_a_failing_search_is_reported_not_fatal(tui, sample_library):
     async with tui(sample_library) as shelf:
         bar: FilterBar = shelf.app.screen.filter_bar
 
-        def broken(text: str):
+        def broken(text: str, should_stop):
             raise ValueError("cannot search for that")
 
         bar._search = broken
@@ -172,9 +172,9 @@ async def test_a_slow_filter_says_it_is_searching(tui, sample_library, wait_for)
         release = threading.Event()
         search = screen.filter_bar._search
 
-        def slow_search(text):
+        def slow_search(text, should_stop):
             release.wait(timeout=30)
-            return search(text)
+            return search(text, should_stop)
 
         screen.filter_bar._search = slow_search
         await shelf.press("slash", *"critique")

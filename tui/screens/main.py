@@ -219,6 +219,8 @@ class MainScreen(Screen):
 
     @on(FilterBar.Results)
     def _filtered(self, event: FilterBar.Results) -> None:
+        if not self.filter_bar.is_newest(event):  # keys came while it bubbled up: stale
+            return
         new_query = self.session.results_shown(event.query)
         self.papers.set_rows(event.result, keep_cursor=not new_query)
         self.papers.update_entries(self.session.written.values())
@@ -230,6 +232,8 @@ class MainScreen(Screen):
 
     @on(FilterBar.Failed)
     def _filter_failed(self, event: FilterBar.Failed) -> None:
+        if not self.filter_bar.is_newest(event):
+            return
         self.session.searching = False
         self.status.show_problem(str(event.error))
 

@@ -12,15 +12,18 @@ from textual.worker import get_current_worker
 
 from tui.widgets.burst_keys import KeysFollowTheFocus
 
-Search = Callable[[str], Any]
-"""Runs in a worker thread: a query -> whatever the screen shows (e.g. PaperRows)."""
+Search = Callable[[str, Callable[[], bool]], Any]
+"""Runs in a worker thread: (a query, should_stop) -> whatever the screen shows (e.g.
+PaperRows). It should give up (raise) soon after `should_stop()` turns true."""
 
 PLACEHOLDER = 'Filter: words  is:unread  is:starred  tag:NAME  title:WORD  note:WORD  -negate  "a phrase"'
 
 
 class FilterBar(KeysFollowTheFocus, Input):
-    """Runs `search(text)` off the UI thread on every change; a newer keystroke cancels an
-    older filter. Posts `Results` (or `Failed`) for the newest query only."""
+    """Runs `search(text, should_stop)` off the UI thread on every change. A newer keystroke
+    makes the older searches stale: their `should_stop()` turns true, so they give up at once
+    instead of running to the end (in a burst of typing, each letter would search the whole
+    library). Posts `Results` (or `Failed`) for the newest query only."""
 
     LEAVING_KEYS = {"enter": "submit_filter", "escape": "back"}
 
@@ -83,14 +86,18 @@ class FilterBar(KeysFollowTheFocus, Input):
 
     def _run_search(self, query: str, generation: int) -> None:
         message = self._answer(query, generation)
-        if not get_current_worker().is_cancelled:
+        if not self._stale(generation) and not get_current_worker().is_cancelled:
             self.post_message(message)
+
+    def _stale(self, generation: int) -> bool:
+        """A newer query came (read from the search's thread: an int, read whole)."""
+        return generation != self._generation
 
     def _answer(self, query: str, generation: int) -> Results | Failed:
         try:
-            return self.Results(query, self._search(query), generation)
-        except Exception as error:  # a bad query (or a bug) must not take the session down
-            return self.Failed(query, error, generation)
+            return self.Results(query, self._search(query, lambda: self._stale(generation)), generation)
+        except Exception as error:  # a bad query (or a bug) must not take the session down;
+            return self.Failed(query, error, generation)  # (nor a stale search given up: dropped)
 
     def _accept(self, answer: Results | Failed) -> None:
         self._shown = answer.query
@@ -101,10 +108,17 @@ class FilterBar(KeysFollowTheFocus, Input):
         if event.input is self:
             self.refilter()
 
+    def is_newest(self, answer: Results | Failed) -> bool:
+        """The answer is for the text in the bar now (not an older query). The text may have
+        changed with its Changed message, and so its newer search, still to come."""
+        return answer.generation == self._generation and answer.query == self.value
+
     @on(Results)
     @on(Failed)
     def _drop_stale(self, event: Results | Failed) -> None:
-        if event.generation != self._generation:
+        # The answer bubbles on to the screen afterwards, in a later turn: the screen asks
+        # is_newest again before it shows it (keys may have come in between).
+        if not self.is_newest(event):
             event.stop()
             return
         self._accept(event)
