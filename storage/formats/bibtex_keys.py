@@ -54,7 +54,7 @@ def author_key(paper: Paper) -> str:
     if not last:
         return ""
     year = paper.published[:4] if re.match(r"\d{4}", paper.published) else ""
-    return f"{last}{year}{key_word(paper.title)}"
+    return f"{last}{year}{key_word(paper.title.translate(_FOLD))}"
 
 
 def _id_fragment(paper_id: str, length: int) -> str:
