@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storage.files import paths
-from storage.files.journal import fold
+from storage.files.journal import fold, journal_path
 from storage.files.locking import LibraryLock
-from storage.files.tinystore import atomic_write_bytes
+from storage.files.tinystore import atomic_write_bytes, file_signature
 from storage.model.text import plural
 from storage.sync.files import (
     DATA_FILES, DRIVER_NAME, GITATTRIBUTES, GITATTRIBUTES_TEXT, GITIGNORE, GITIGNORE_TEXT, MergeError, encode, merge_bytes,
@@ -40,6 +40,8 @@ from storage.sync.rules import Tables, changed_keys
 REMOTE, BRANCH = "origin", "main"
 PUSH_ATTEMPTS = 5
 CONFIG_FILES = {GITIGNORE: GITIGNORE_TEXT.encode(), GITATTRIBUTES: GITATTRIBUTES_TEXT.encode()}
+CONFIG_PATTERN = rf"^(merge\.{DRIVER_NAME}\.|remote\.{REMOTE}\.url$|user\.(name|email)$)"
+JOURNAL = journal_path(Path(paths.ANNOTATIONS)).name
 KEPT = "Your changes are safe in the library (committed locally); the next sync sends them."
 
 
@@ -97,6 +99,7 @@ class Syncer:
         self.lock = lock or LibraryLock(directory / paths.LOCK)
         self.remote_url = ""
         self.came_in = Changes()
+        self._committed: tuple | None = None  # the files' signatures when last committed (nothing new since)
 
     # -- the whole sync ----------------------------------------------------------------------
 
@@ -136,7 +139,7 @@ class Syncer:
             if made:
                 shutil.rmtree(self.directory, ignore_errors=True)
             raise
-        self._configure()
+        self._configure(self.git.config(CONFIG_PATTERN))
         with self.lock:
             fold(self.directory / paths.ANNOTATIONS)
             if theirs is not None and self._library_is_empty():
@@ -147,17 +150,18 @@ class Syncer:
         return ("joined" if theirs is not None else "set up"), theirs
 
     def _reconnect(self, url: str | None) -> str | None:
-        """Check the repository, set the remote's URL if one is given; fetch."""
-        if not (self.directory / ".git").is_dir() or not self.git.ok("rev-parse", "--git-dir"):
-            raise SyncError(f"{self.directory / '.git'} is not a usable git repository; move it away and sync with --remote again")
+        """Set the remote's URL if one is given; commit what changed; fetch."""
+        if not (self.directory / ".git").is_dir():
+            raise SyncError(f"{self.directory / '.git'} is not a git repository; move it away and sync with --remote again")
         self._hold_sync_lock()
-        old = self.git.run("remote", "get-url", REMOTE, check=False).stdout.decode().strip()
+        config = self.git.config(CONFIG_PATTERN)
+        old = config.get(f"remote.{REMOTE}.url", "")
         if url and url != old:
             self.git.run("remote", "set-url" if old else "add", REMOTE, url)
         self.remote_url = url or old
         if not self.remote_url:
             raise SyncError("this library's repository has no remote: run `papershelf sync --remote URL`")
-        self._configure()
+        self._configure(config)
         with self.lock:
             self._commit_local()
         try:
@@ -175,8 +179,7 @@ class Syncer:
                 theirs = self._fetch()
             with self.lock:
                 self._commit_local()
-                self._integrate(theirs)
-            head = self.git.rev("HEAD")
+                head = self._integrate(theirs)
             if head is None or head == theirs:
                 return Changes()
             went_out = self._outgoing(theirs, head)
@@ -187,15 +190,18 @@ class Syncer:
 
     # -- the repository --------------------------------------------------------------------
 
-    def _configure(self) -> None:
+    def _configure(self, config: dict[str, str]) -> None:
         """The merge driver, for git commands run by hand in the library too (this Python,
-        so that it works from an installed papershelf)."""
+        so that it works from an installed papershelf); the identity for commits."""
         import shlex
         import sys
 
-        command = f"{shlex.quote(sys.executable)} -m storage.sync.driver %O %A %B %P"
-        self.git.run("config", f"merge.{DRIVER_NAME}.name", "papershelf record-by-record merge")
-        self.git.run("config", f"merge.{DRIVER_NAME}.driver", command)
+        wanted = {f"merge.{DRIVER_NAME}.name": "papershelf record-by-record merge",
+                  f"merge.{DRIVER_NAME}.driver": f"{shlex.quote(sys.executable)} -m storage.sync.driver %O %A %B %P"}  # fmt: skip
+        for name, value in wanted.items():
+            if config.get(name) != value:
+                self.git.run("config", name, value)
+        self.git.identity(config)
 
     def _canonicalise(self) -> None:
         """The library's files in the layout sync shares (older libraries wrote other layouts)."""
@@ -221,18 +227,29 @@ class Syncer:
         except MergeError as exc:
             raise SyncError(f"{exc}; nothing was synced. `papershelf doctor` says how to restore it") from None
 
+    def _signatures(self) -> tuple:
+        names = (*DATA_FILES, *CONFIG_FILES, JOURNAL)
+        return tuple(file_signature(self.directory / name) for name in names)
+
     def _commit_local(self) -> None:
         """Commit what changed in the library since the last commit (the caller holds the lock)."""
+        if self._committed is not None and self._committed == self._signatures():
+            return  # nothing written since this sync committed
         fold(self.directory / paths.ANNOTATIONS)
         for name, text in CONFIG_FILES.items():
             path = self.directory / name
             if not path.exists() or path.read_bytes() != text:
                 atomic_write_bytes(path, text)
         self.git.run("add", "--all")
-        changed = self.git.run("diff", "--cached", "--name-only", "-z").stdout.decode("utf-8", "replace").split("\0")
-        changed = [name for name in changed if name]
-        if not changed:
-            return
+        changed = [name for name in self.git.run("diff", "--cached", "--name-only", "-z").stdout.decode().split("\0") if name]
+        if changed:
+            self._check_files(changed)
+            message = f"papershelf: changes on {socket.gethostname()} ({', '.join(changed)})"
+            self.git.run(*self.git.identity(), "commit", "--quiet", "--no-verify", "-m", message)
+        self._committed = self._signatures()
+
+    def _check_files(self, changed: list[str]) -> None:
+        """Refuse to commit a damaged file (it is left as it is, for doctor)."""
         try:
             for name in set(changed) & set(DATA_FILES):
                 path = self.directory / name
@@ -241,8 +258,6 @@ class Syncer:
         except SyncError:
             self.git.run("reset", "--quiet")
             raise
-        message = f"papershelf: changes on {socket.gethostname()} ({', '.join(changed)})"
-        self.git.run(*self.git.identity(), "commit", "--quiet", "--no-verify", "-m", message)
 
     def _fetch(self) -> str | None:
         """Fetch; the remote's branch (None if the remote is empty). A remote that is not a
@@ -274,44 +289,42 @@ class Syncer:
 
     # -- merging -----------------------------------------------------------------------------
 
-    def _integrate(self, theirs: str | None) -> None:
-        """Bring the remote's branch into ours (the caller holds the lock)."""
+    def _integrate(self, theirs: str | None) -> str | None:
+        """Bring the remote's branch into ours (the caller holds the lock); our branch then."""
         ours = self.git.rev("HEAD")
-        if theirs is None or theirs == ours or (ours and self.git.ok("merge-base", "--is-ancestor", theirs, ours)):
-            return
-        if ours is None or self.git.ok("merge-base", "--is-ancestor", ours, theirs):
-            self._take(ours, theirs)
-        else:
-            self._merge(ours, theirs)
+        if theirs is None or theirs == ours:
+            return ours
+        if ours is None:
+            return self._take(None, theirs)
+        base = self.git.run("merge-base", ours, theirs, check=False).stdout.decode().strip() or None
+        if base == theirs:
+            return ours  # we are ahead
+        if base == ours:
+            return self._take(ours, theirs)
+        return self._merge(base, ours, theirs)
 
-    def _take(self, ours: str | None, theirs: str) -> None:
+    def _take(self, ours: str | None, theirs: str) -> str:
         """Fast-forward: the remote's files as they are."""
         old, new = self.git.blobs(ours), self.git.blobs(theirs)
-        files = {}
-        for name in (*DATA_FILES, *CONFIG_FILES):
-            if name in new and old.get(name) != new[name]:
-                files[name] = self.git.read_blob(new[name])
-                if name in DATA_FILES:
-                    self.came_in.add(parse(self.git.read_blob(old.get(name)), name, "ours"), parse(files[name], name, "theirs"))
+        names = [name for name in (*DATA_FILES, *CONFIG_FILES) if name in new and old.get(name) != new[name]]
+        contents = self.git.read_blobs([*(new[n] for n in names), *(old.get(n) for n in names if n in DATA_FILES)])
+        files = {name: contents[new[name]] for name in names}
+        for name in set(names) & set(DATA_FILES):
+            self.came_in.add(parse(contents[old.get(name)], name, "ours"), parse(files[name], name, "theirs"))
         self._write(files)
         self._move_branch(theirs, ours)
+        return theirs
 
-    def _merge(self, ours: str, theirs: str) -> None:
+    def _merge(self, base: str | None, ours: str, theirs: str) -> str:
         """Three-way, file by file, record by record; all computed before any file is written."""
-        result = self.git.run("merge-base", ours, theirs, check=False)
-        base = result.stdout.decode().strip() or None
         blobs = {side: self.git.blobs(commit) for side, commit in (("base", base), ("ours", ours), ("theirs", theirs))}
+        sides = {name: tuple(blobs[side].get(name) for side in ("base", "ours", "theirs")) for name in DATA_FILES}
+        sides = {name: (b, o, t) for name, (b, o, t) in sides.items() if o != t and b != t}  # else ours stands
+        contents = self.git.read_blobs([blob for triple in sides.values() for blob in triple])
         files = {}
-        for name in DATA_FILES:
-            b, o, t = (blobs[side].get(name) for side in ("base", "ours", "theirs"))
-            if o == t or b == t:
-                continue
-            if b == o:
-                files[name] = self.git.read_blob(t)
-                self.came_in.add(parse(self.git.read_blob(o), name, "ours"), parse(files[name], name, "theirs"))
-                continue
+        for name, (b, o, t) in sides.items():
             try:
-                files[name], ours_tables, _, merged = merge_bytes(name, *map(self.git.read_blob, (b, o, t)))
+                files[name], ours_tables, _, merged = merge_bytes(name, contents[b], contents[o], contents[t])
             except MergeError as exc:
                 raise SyncError(f"cannot merge {exc}; nothing was changed (library and repository are as they were)") from None
             self.came_in.add(ours_tables, merged)
@@ -319,22 +332,27 @@ class Syncer:
         if files:
             self.git.run("add", "--", *files)
         tree = self.git.out("write-tree")
-        self._move_branch(self.git.commit_tree(tree, [ours, theirs], f"papershelf: merge on {socket.gethostname()}"), ours)
+        commit = self.git.commit_tree(tree, [ours, theirs], f"papershelf: merge on {socket.gethostname()}")
+        self._move_branch(commit, ours)
+        return commit
 
     def _write(self, files: dict[str, bytes | None]) -> None:
         for name in (*DATA_FILES, *CONFIG_FILES):  # abstracts before the catalogue, as the library writes them
             if files.get(name) is not None:
                 atomic_write_bytes(self.directory / name, files[name])
+        self._committed = None
 
     def _move_branch(self, new: str, old: str | None) -> None:
         self.git.run("update-ref", f"refs/heads/{BRANCH}", new, old or "0" * 40)
         self.git.run("reset", "--quiet")  # the index as the branch: the files are already there
+        self._committed = self._signatures()
 
     def _outgoing(self, theirs: str | None, head: str) -> Changes:
         """What the push takes to the remote: the records that differ between its branch and ours."""
         went_out = Changes()
         old, new = self.git.blobs(theirs), self.git.blobs(head)
-        for name in DATA_FILES:
-            if old.get(name) != new.get(name):
-                went_out.add(parse(self.git.read_blob(old.get(name)), name, "theirs"), parse(self.git.read_blob(new.get(name)), name, "ours"))
+        names = [name for name in DATA_FILES if old.get(name) != new.get(name)]
+        contents = self.git.read_blobs([blob for name in names for blob in (old.get(name), new.get(name))])
+        for name in names:
+            went_out.add(parse(contents[old.get(name)], name, "theirs"), parse(contents[new.get(name)], name, "ours"))
         return went_out

@@ -47,6 +47,7 @@ class Git:
             self._env.pop(name, None)
         self._identity: list[str] | None = None
         self.inherited_fds: tuple[int, ...] = ()  # kept open in every git run (the sync lock)
+        self._trees: dict[str, dict[str, str]] = {}
 
     def run(self, *args: str, check: bool = True, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
         result = subprocess.run([self.executable, *args], cwd=self.directory, env=self._env, input=input,
@@ -70,15 +71,24 @@ class Git:
         if self.version() < MINIMUM:
             raise SyncError(f"sync needs git 2.30 or later; this is {self.out('--version')}")
 
-    def identity(self) -> list[str]:
-        """`-c` options giving commits an author when git has none configured."""
+    def config(self, pattern: str) -> dict[str, str]:
+        """The config values whose names match the regular expression `pattern` (every scope)."""
+        result = self.run("config", "--null", "--get-regexp", pattern, check=False)
+        values = {}
+        for item in filter(None, result.stdout.decode("utf-8", "replace").split("\0")):
+            name, _, value = item.partition("\n")
+            values[name] = value
+        return values
+
+    def identity(self, config: dict[str, str] | None = None) -> list[str]:
+        """`-c` options giving commits an author when git has none configured (`config`: the
+        user.* values, if already read)."""
         if self._identity is None:
-            name = self.run("config", "user.name", check=False).stdout.strip()
-            email = self.run("config", "user.email", check=False).stdout.strip()
+            known = config if config is not None else self.config(r"^user\.(name|email)$")
             self._identity = []
-            if not name:
+            if not known.get("user.name"):
                 self._identity += ["-c", f"user.name={IDENTITY[0]}"]
-            if not email:
+            if not known.get("user.email"):
                 self._identity += ["-c", f"user.email={IDENTITY[1]}"]
         return self._identity
 
@@ -95,9 +105,14 @@ class Git:
         return result.stdout.decode().strip() or None
 
     def blobs(self, commit: str | None) -> dict[str, str]:
-        """Path -> blob id of the files at the top of `commit`'s tree."""
+        """Path -> blob id of the files at the top of `commit`'s tree (remembered per commit)."""
         if commit is None:
             return {}
+        if commit not in self._trees:
+            self._trees[commit] = self._list_tree(commit)
+        return self._trees[commit]
+
+    def _list_tree(self, commit: str) -> dict[str, str]:
         listing = self.run("ls-tree", "-z", commit).stdout.decode("utf-8", "replace")
         blobs = {}
         for item in filter(None, listing.split("\0")):
@@ -108,4 +123,22 @@ class Git:
         return blobs
 
     def read_blob(self, blob: str | None) -> bytes | None:
-        return None if blob is None else self.run("cat-file", "blob", blob).stdout
+        return self.read_blobs([blob])[blob] if blob else None
+
+    def read_blobs(self, blobs: list[str | None]) -> dict[str | None, bytes | None]:
+        """Blob id -> content, all in one git run (None -> None)."""
+        wanted = [b for b in dict.fromkeys(blobs) if b]
+        found: dict[str | None, bytes | None] = {None: None}
+        if not wanted:
+            return found
+        out = self.run("cat-file", "--batch", input="".join(f"{b}\n" for b in wanted).encode()).stdout
+        at = 0
+        for blob in wanted:
+            header_end = out.index(b"\n", at)
+            header = out[at:header_end].split()
+            if len(header) != 3 or header[1] != b"blob":
+                raise SyncError(f"git has no file {blob} ({out[at:header_end].decode('utf-8', 'replace')})")
+            size = int(header[2])
+            found[blob] = out[header_end + 1 : header_end + 1 + size]
+            at = header_end + 1 + size + 1
+        return found

@@ -17,7 +17,7 @@ field, each field as changed on one side, or by its rule when both changed it:
   differently on both sides keeps ours.
 
 A record removed on one side and changed on the other is kept (the change is not lost).
-Papers new on their side that collide with our new papers' positions are placed after ours.
+Positions stay unique: a paper whose position from their side collides with one of ours moves after the last.
 Pure functions: no files, no git.
 """
 
@@ -229,17 +229,22 @@ def merge_tables(base: Tables, ours: Tables, theirs: Tables) -> Tables:
 
 
 def place_their_new_papers(base: Table, ours: Table, merged: Table) -> None:
-    """Papers new on their side are numbered after ours, in their order, if any of their
-    positions collides with one of ours (both sides imported since the last sync)."""
-    theirs_new = [k for k, doc in merged.items() if k not in ours and k not in base and _position(doc) is not None]
-    if not theirs_new:
-        return
-    ours_max = max((p for doc in ours.values() if (p := _position(doc)) is not None), default=0)
-    if min(_position(merged[k]) for k in theirs_new) > ours_max:
-        return
-    theirs_new.sort(key=lambda k: _position(merged[k]))
-    for offset, key in enumerate(theirs_new, 1):
-        merged[key] = {**merged[key], "position": ours_max + offset}
+    """Positions stay unique (they are the page order): a paper whose position came from their
+    side and is one of ours too (both sides imported since the last sync) moves after the last
+    paper, in position order. Papers that keep our position never move."""
+    ours_kept = [k for k, doc in merged.items() if k in ours and _position(doc) is not None and _position(doc) == _position(ours[k])]
+    used, kept = {_position(merged[k]) for k in ours_kept}, set(ours_kept)
+    others = sorted((k for k, doc in merged.items() if k not in kept and _position(doc) is not None),
+                    key=lambda k: (_position(merged[k]), k))  # fmt: skip
+    movers = []
+    for key in others:
+        if _position(merged[key]) in used:
+            movers.append(key)
+        else:
+            used.add(_position(merged[key]))
+    last = max(used, default=0)
+    for offset, key in enumerate(movers, 1):
+        merged[key] = {**merged[key], "position": last + offset}
 
 
 def _position(doc: Any) -> int | None:
