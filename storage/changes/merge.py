@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 from storage.model.ids import is_placeholder_title, normalise_title, paper_id
 from storage.model.imported import ImportedPaper
-from storage.model.records import Entry, Paper, Shelf, make_paper
-from storage.model.text import clean_line
+from storage.model.records import Details, Entry, Paper, Shelf, make_paper
+from storage.model.text import clean_line, is_web_link
 
 
 class ImportPlan(NamedTuple):
@@ -46,16 +46,28 @@ def cleaned(item: ImportedPaper) -> ImportedPaper:
     """Outside text, whoever hands it in: no escapes or controls."""
     title, abstract, listed = clean_line(item.title), clean_line(item.abstract), clean_line(item.listed)
     links = tuple(link for link in map(clean_line, item.links) if link)
-    facts = {"authors": _cleaned_names(item.authors), "categories": _cleaned_names(item.categories),
-             "arxiv_id": clean_line(item.arxiv_id), "published": clean_line(item.published)}
+    facts = {"authors": _cleaned_names(item.authors, distinct=False), "categories": _cleaned_names(item.categories),
+             "arxiv_id": clean_line(item.arxiv_id), "published": clean_line(item.published),
+             "details": _cleaned_details(item.details)}
     if (title is item.title and abstract is item.abstract and listed is item.listed and links == item.links
             and all(value == getattr(item, name) for name, value in facts.items())):
         return item  # already clean (clean_line hands back the very string then)
     return replace(item, title=title, abstract=abstract, links=links, listed=listed, **facts)
 
 
-def _cleaned_names(names: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(name for name in map(clean_line, names) if name))
+def _cleaned_details(details: Details) -> Details:
+    """Text cleaned; a link that is not http(s) dropped (it would be offered by `o`)."""
+    texts = {name: clean_line(getattr(details, name)) for name in ("doi", "journal_ref", "primary_category")}
+    links = {name: link if is_web_link(link := clean_line(getattr(details, name))) else ""
+             for name in ("code_url", "project_url", "hf_url")}  # fmt: skip
+    cleaned = replace(details, **texts, **links)
+    return details if cleaned == details else cleaned
+
+
+def _cleaned_names(names: tuple[str, ...], distinct: bool = True) -> tuple[str, ...]:
+    """Cleaned and non-empty; each once if `distinct` (not for authors: two may share a name)."""
+    cleaned = [name for name in map(clean_line, names) if name]
+    return tuple(dict.fromkeys(cleaned)) if distinct else tuple(cleaned)
 
 
 def by_id(imported: Iterable[ImportedPaper], known: Mapping[str, Entry] | None = None) -> dict[str, ImportedPaper]:

@@ -64,7 +64,7 @@ def source_paper(source: str, title: Any, **fields: Any) -> SourcePaper:
         title=clean_line(text(title)),
         source=source,
         abstract=clean_block(text(fields.get("abstract"))),
-        authors=names(fields.get("authors", ())),
+        authors=names(fields.get("authors", ()), distinct=False),  # two co-authors may share a name
         arxiv_id=arxiv,
         published=iso_date(fields.get("published")),
         updated=iso_date(fields.get("updated")),
@@ -88,11 +88,12 @@ def text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def names(values: Any) -> tuple[str, ...]:
-    """Cleaned, non-empty, distinct strings of a list (anything else is ignored)."""
+def names(values: Any, distinct: bool = True) -> tuple[str, ...]:
+    """Cleaned, non-empty strings of a list (anything else is ignored), each once if `distinct`."""
     if not isinstance(values, (list, tuple)):
         return ()
-    return tuple(dict.fromkeys(name for name in (clean_line(text(v)) for v in values) if name))
+    cleaned = [name for name in (clean_line(text(v)) for v in values) if name]
+    return tuple(dict.fromkeys(cleaned)) if distinct else tuple(cleaned)
 
 
 def count(value: Any) -> int | None:

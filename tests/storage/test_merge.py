@@ -121,3 +121,14 @@ def test_details_merge_field_by_field_and_keep_where_each_came_from():
     merged = old.merged(new)
     assert (merged.doi, merged.upvotes, merged.github_stars) == ("10.1/x", 9, 40)
     assert dict(merged.origin) == {"doi": "arxiv-api", "upvotes": "hf", "github_stars": "hf"}
+
+
+def test_two_co_authors_of_the_same_name_both_stay():
+    item = merge.cleaned(ImportedPaper("T", authors=("Y. Wang", "A. Lee", "Y. Wang", " "), categories=("cs.LG", "cs.LG")))
+    assert item.authors == ("Y. Wang", "A. Lee", "Y. Wang") and item.categories == ("cs.LG",)
+
+
+def test_details_from_outside_are_cleaned_and_only_web_links_kept():
+    details = Details(doi="10.1/\x1b[31mx", code_url="javascript:alert(1)", project_url="https://p.example/")
+    item = merge.cleaned(ImportedPaper("T", details=details))
+    assert (item.details.doi, item.details.code_url, item.details.project_url) == ("10.1/x", "", "https://p.example/")
