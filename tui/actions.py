@@ -118,6 +118,10 @@ ACTIONS: tuple[Action, ...] = (
         "Fetch the sources used last (papershelf fetch ...) and fill in authors and arXiv ids (exact titles only)",
     ),
     _letter("stats", "I", "stats", "Statistics", "Statistics: progress, tags, papers read per day, pages"),
+    _letter(
+        "sync", "P", "sync", "Sync",
+        "Sync the library through git (papershelf sync): merge in the other machines' changes, send ours",
+    ),
     Action("save-filter", "ctrl+s", "save_filter", "Save filter", "Save the filter: ctrl+s, then a digit 1-9 or 0"),
     *(
         _letter(f"recall-filter-{slot}", slot, f"recall_filter('{slot}')", f"Filter {slot}", f"Saved filter {slot}", group=SAVED_FILTERS)

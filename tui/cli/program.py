@@ -217,7 +217,7 @@ def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
     if args.command == "demo":
         return tool_commands.demo(args.papers)
     if args.command == "sync":  # works on the files, under the library lock: no need to load them
-        return sync_command.run(args.library, args.remote)
+        return sync_command.run(args.library, args.remote, args.on_start)
     if args.command == "doctor":  # must work on a library that cannot be opened
         gc.enable()
         return tool_commands.doctor(args.library, args.restore)

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     import tempfile
 
     from tui.screens.refresh import SourceRefresh
+    from tui.screens.sync_worker import LibrarySync
     from tui.widgets.notes import NotesEditor
 
 CURSOR_SAVE_DELAY = 1.0
@@ -70,6 +71,7 @@ class MainScreen(Screen):
         self._resumed = False
         self._notes_swap: asyncio.Task[None] | None = None
         self._sources: SourceRefresh | None = None  # `R`, made when first pressed
+        self._sync: LibrarySync | None = None  # `P`, made when first used
         self._fetching = ""  # what the refresh is doing, in the counts line
         self.ready = asyncio.Event()  # set once mounted: the app holds keys back until then
 
@@ -125,6 +127,8 @@ class MainScreen(Screen):
         self.ready.set()
         if not self.library.abstracts_loaded:  # read them once the first screen is painted
             self.call_after_refresh(self.library.load_abstracts_in_background, self._abstracts_loaded_elsewhere)
+        if self.library.get_setting("sync_on_start") and (self.library.directory / ".git").is_dir():
+            self.call_after_refresh(self.action_sync)
 
     def on_screen_resume(self, event: ScreenResume) -> None:
         """Runs ahead of Screen's own handler. On the first resume every widget was styled
@@ -629,6 +633,14 @@ class MainScreen(Screen):
     def _show_fetching(self, text: str) -> None:
         self._fetching = text
         self._show_counts()
+
+    def action_sync(self) -> None:
+        self.notes.flush()  # the note being typed goes out too
+        if self._sync is None:
+            from tui.screens.sync_worker import LibrarySync
+
+            self._sync = LibrarySync(self)
+        self._sync.start()
 
     def action_help(self) -> None:
         flows.show_help(self.app)
