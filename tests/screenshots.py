@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from storage.library import Library
+from storage.model.imported import ImportedPaper
+from storage.model.records import Details
 from tests.helpers import ROOT, SAMPLE_PAGE
 from tui.app import PapershelfApp
 
@@ -32,21 +34,38 @@ def triaged_library(folder: Path) -> Library:
     return library
 
 
-SCENES: dict[str, tuple[tuple[int, int], tuple[str, ...], bool]] = {
-    # name: (terminal size, keys pressed, start from an empty library)
-    "main": ((120, 36), (), False),
-    "filter": ((120, 36), ("slash", *"critique", "enter"), False),
-    "help": ((120, 36), ("question_mark",), False),
-    "narrow": ((80, 24), (), False),
-    "export": ((120, 36), ("e",), False),
-    "stats": ((100, 30), ("I",), False),
-    "welcome": ((100, 30), (), True),
+def enriched_library(folder: Path) -> Library:
+    """The triaged library once the sources knew the paper under the cursor (`papershelf enrich`)."""
+    library = triaged_library(folder)
+    arxiv = "2603.04417"
+    links = tuple(f"https://{site}/{arxiv}" for site in ("arxiv.org/abs", "arxiv.org/pdf", "huggingface.co/papers"))
+    code = "https://github.com/example-lab/online-rlhf"
+    paper = ImportedPaper(
+        title=library.entries()[21].paper.title,
+        authors=("Amara Okafor", "Jonas Müller", "Mei Lin Chen", "Rafael Díaz", "Priya Raman", "Tomás Novák"),
+        arxiv_id=arxiv, published="2026-03-10", categories=("cs.LG", "cs.CL", "stat.ML"), links=(*links, code),
+        details=Details(upvotes=212, github_stars=1840, code_url=code, hf_url=links[2], primary_category="cs.LG"),
+    )  # fmt: skip
+    library.import_papers([paper], "arxiv")
+    return library
+
+
+SCENES: dict[str, tuple[tuple[int, int], tuple[str, ...], Callable[[Path], Library]]] = {
+    # name: (terminal size, keys pressed, the library it starts from)
+    "main": ((120, 36), (), triaged_library),
+    "filter": ((120, 36), ("slash", *"critique", "enter"), triaged_library),
+    "help": ((120, 36), ("question_mark",), triaged_library),
+    "narrow": ((80, 24), (), triaged_library),
+    "export": ((120, 36), ("e",), triaged_library),
+    "stats": ((100, 30), ("I",), triaged_library),
+    "welcome": ((100, 30), (), Library.open),
+    "detail-authors": ((120, 36), (), enriched_library),
 }
 
 
-async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...], empty: bool) -> Path:
+async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...], build: Callable[[Path], Library]) -> Path:
     with tempfile.TemporaryDirectory() as folder:
-        library = Library.open(folder) if empty else triaged_library(Path(folder))
+        library = build(Path(folder))
         app = PapershelfApp(library)
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
@@ -61,8 +80,8 @@ async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...], empty: 
 
 def main(scenes: Callable[[], dict] = lambda: SCENES) -> None:
     OUT.mkdir(exist_ok=True)
-    for name, (size, keys, empty) in scenes().items():
-        print(asyncio.run(shoot(name, size, keys, empty)))
+    for name, (size, keys, build) in scenes().items():
+        print(asyncio.run(shoot(name, size, keys, build)))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
+
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -66,6 +69,9 @@ class DetailView(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         self.show(self.entry)
 
+    def on_resize(self) -> None:
+        self.show(self.entry)  # the labelled rows are wrapped to the width
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         if self.is_mounted:
@@ -101,12 +107,10 @@ class DetailView(VerticalScroll, can_focus=True):
             text.append("  ")
             text.append(f"{STAR_MARK} starred", style=self._style("detail--star"))
         text.append("\n")
-        text.append("Tags    ", style=self._style("detail--label"))
         if shelf.tags:
-            text.append(" ".join(f"#{tag}" for tag in shelf.tags), style=self._style("detail--tags"))
+            text.append_text(self._row("Tags", " ".join(f"#{tag}" for tag in shelf.tags), self._style("detail--tags")))
         else:
-            text.append("none  (t to add)", style=self._style("detail--muted"))
-        text.append("\n")
+            text.append_text(self._row("Tags", "none  (t to add)", self._style("detail--muted")))
         return text
 
     def _dates(self, entry: Entry) -> Text:
@@ -118,24 +122,15 @@ class DetailView(VerticalScroll, can_focus=True):
             parts.append(f"listed {paper.listed}")
         if paper.first_seen:
             parts.append(f"first seen {paper.first_seen[:10]}")
-        if not parts:
-            return Text()
-        text = Text("Dates   ", style=self._style("detail--label"))
-        text.append(" · ".join(parts))
-        text.append("\n")
-        return text
+        return self._row("Dates", " · ".join(parts), self._style("detail--label")) if parts else Text()
 
     def _facts(self, paper: Paper) -> Text:
         """The arXiv id and categories, the upvotes and stars: a line each, when known."""
         text = Text()
         if arxiv := " · ".join(part for part in (paper.arxiv_id, ", ".join(paper.categories)) if part):
-            text.append("arXiv   ", style=self._style("detail--label"))
-            text.append(arxiv)
-            text.append("\n")
+            text.append_text(self._row("arXiv", arxiv))
         if popular := popularity(paper):
-            text.append("Popular ", style=self._style("detail--label"))
-            text.append(popular)
-            text.append("\n")
+            text.append_text(self._row("Popular", popular))
         return text
 
     def _links(self, entry: Entry) -> Text:
@@ -144,15 +139,29 @@ class DetailView(VerticalScroll, can_focus=True):
         links = web_links(entry.paper)
         others = [link for link in entry.paper.links if not is_web(link.strip())]
         for number, (_, url) in enumerate(links, start=1):
-            text.append("Links   " if number == 1 else "        ", style=self._style("detail--label"))
-            text.append(f"{number} ", style=self._style("detail--label"))
-            text.append(url, style=self._style("detail--link") + Style(link=url))
-            text.append("\n")
+            label = f"{'Links' if number == 1 else '':{LABEL_WIDTH}}{number} "
+            text.append_text(self._row(label, url, self._style("detail--link") + Style(link=url)))
         for n, link in enumerate(others):
-            text.append("Links     " if not links and n == 0 else "          ", style=self._style("detail--label"))
-            text.append(link)
-            text.append("\n")
+            text.append_text(self._row(f"{'Links' if not links and n == 0 else '':{LABEL_WIDTH}}  ", link))
         return text
+
+    def _row(self, label: str, value: str, style: Style | str = "") -> Text:
+        """`Label   value`, the value wrapped under itself (not under the label) when too long."""
+        label, label_style = f"{label:{LABEL_WIDTH}}", self._style("detail--label")
+        # Indents in runs of their own (styled unlike what follows): SVG viewers drop a run's leading spaces.
+        indent_style = Style() if style == label_style else label_style
+        shown = label.lstrip(" ")
+        text = Text(label[: len(label) - len(shown)])
+        text.append(shown, style=label_style)
+        for n, line in enumerate(hanging_lines(value, self._text_width() - len(label))):
+            text.append(f"\n{' ' * len(label)}" if n else "", style=indent_style)
+            text.append(line, style=style)
+        text.append("\n")
+        return text
+
+    def _text_width(self) -> int:
+        """The columns the text has (a vertical scrollbar's taken or not); 0 before layout."""
+        return self.content_region.width - self.styles.scrollbar_size_vertical if self.is_mounted else 0
 
     def _nothing(self) -> Text:
         return Text("No paper selected.", style=self._style("detail--muted"))
@@ -162,6 +171,16 @@ class DetailView(VerticalScroll, can_focus=True):
 
 
 SHORT_AUTHORS = 3  # names before "et al."; a list only one name longer is shown whole
+LABEL_WIDTH = 8  # "Tags    ", "Popular ": the values start in one column
+
+
+def hanging_lines(value: str, width: int) -> list[str]:
+    """`value` in lines of `width` columns at most, broken at spaces (long words, like a
+    link, cut); as is when it fits, when the width is unknown, or when it has wide characters
+    (rich then wraps it, from the start of the line)."""
+    if width < 8 or len(value) <= width or cell_len(value) != len(value):
+        return [value]
+    return textwrap.wrap(value, width, break_on_hyphens=False) or [value]
 
 
 def short_authors(authors: tuple[str, ...]) -> str:
