@@ -148,3 +148,37 @@ def test_title_searches_encode_the_title():
     arxiv, hf = title_searches("Q&A:  100% #1 / ünïcode?")
     assert arxiv.url == "https://arxiv.org/search/?query=Q%26A%3A+100%25+%231+%2F+%C3%BCn%C3%AFcode%3F&searchtype=title"
     assert hf.url == "https://huggingface.co/papers?q=Q%26A%3A+100%25+%231+%2F+%C3%BCn%C3%AFcode%3F"
+
+
+@pytest.mark.parametrize(
+    ("value", "width", "lines"),
+    [
+        ("fits", 10, ["fits"]),
+        ("a b c d", 0, ["a b c d"]),  # before layout: no wrapping of our own
+        ("2403.01234 · cs.LG, cs.AI", 12, ["2403.01234 ·", "cs.LG, cs.AI"]),
+        ("2403.01234 · cs.LG, cs.AI", 11, ["2403.01234", "· cs.LG,", "cs.AI"]),
+        ("https://huggingface.co/papers/1", 16, ["https://huggingf", "ace.co/papers/1"]),
+        ("日本語 日本語 日本語", 8, ["日本語 日本語 日本語"]),  # wide characters: rich wraps them
+    ],
+)
+def test_hanging_lines(value: str, width: int, lines: list[str]) -> None:
+    from tui.widgets.detail import hanging_lines
+
+    assert hanging_lines(value, width) == lines
+
+
+async def test_long_rows_wrap_under_their_value_at_the_panes_width(tui, facts_library):
+    async with tui(facts_library, size=(80, 24)) as shelf:  # the detail pane under the list: 78 columns
+        view = shelf.app.screen.query_one(DetailView)
+        wide = detail_of(shelf).splitlines()
+        await shelf.resize_terminal(100, 30)  # beside the list: about 40 columns
+        await shelf.pause()
+        narrow = detail_of(shelf).splitlines()
+        width = view.content_region.width - view.styles.scrollbar_size_vertical
+    assert 30 < width < 50
+    assert any(line.startswith("Dates   published 2024-03-02 · first seen ") for line in wide)
+    dates = next(n for n, line in enumerate(narrow) if line.startswith("Dates   "))
+    continued = narrow[dates + 1]
+    assert continued.startswith(" " * 8) and continued[8] != " " and "2026-" in continued  # under the value
+    labelled = narrow[narrow.index("● unread") + 1 : narrow.index("We compute.") - 1]
+    assert labelled and all(len(line) <= width for line in labelled), labelled
