@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -100,18 +101,29 @@ def fact_holds(term: Term, paper: Paper) -> bool:
     """Whether `author:`, `cat:` or `year:` (not negated) holds for the paper; a paper without
     the fact never does. `term.value` is as the parser made it (language.py)."""
     if term.field == "author":
-        return bool(paper.authors) and term.value in fold_name(SEPARATOR.join(paper.authors))
+        return bool(paper.authors) and term.value in folded_authors(paper.authors)
     if term.field == "cat":
-        return any(_in_category(term.value, category) for category in paper.categories)
+        return bool(paper.categories) and _in_categories(term.value, paper.categories)
     first, _, last = term.value.partition("..")
     year = paper.published[:4]
     return bool(year) and (first or year) <= year <= (last or year)
 
 
-def _in_category(value: str, category: str) -> bool:
+@lru_cache(maxsize=1 << 17)
+def folded_authors(authors: tuple[str, ...]) -> str:
+    """The names as `author:` compares them, one string (SEPARATOR between names, so that a
+    value never spans two). Cached: taking accents off is slow, and a filter tests every paper."""
+    return fold_name(SEPARATOR.join(authors))
+
+
+def _in_categories(value: str, categories: tuple[str, ...]) -> bool:
     """`cs.lg` is cs.LG; `cs` (or `cs.`) is every cs.* category; case is ignored."""
-    category = category.lower()
-    return category == value or category.startswith(value if value.endswith(".") else value + ".")
+    archive = value if value.endswith(".") else value + "."
+    for category in categories:
+        category = category.lower()
+        if category == value or category.startswith(archive):
+            return True
+    return False
 
 
 def entry_tags(entry: Entry) -> set[str]:

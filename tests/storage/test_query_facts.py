@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from storage.model.records import Details, Entry, Paper, Shelf
 from storage.search.index import SearchIndex
-from storage.search.language import WORD, parse_query, year_range
+from storage.search.language import WORD, fold_name, parse_query, year_range
 from storage.search.matching import search_entries
 from tests.storage.test_query import RANDOM, TOKENS, same, shelves, texts
 
@@ -48,6 +48,15 @@ def terms(text: str) -> list[tuple[str, str, bool]]:
 )
 def test_parser(text: str, expected: list[tuple[str, str, bool]]) -> None:
     assert terms(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "folded"),
+    [("Jürgen Müller", "jurgen muller"), ("ŁUKASZ", "lukasz"), ("Ørsted", "orsted"), ("Æsop", "aesop"),
+     ("Straße", "strasse"), ("Đorđe", "dorde"), ("Ana de la Cruz", "ana de la cruz"), ("王小明", "王小明")],
+)  # fmt: skip
+def test_fold_name_takes_accents_off(name: str, folded: str) -> None:
+    assert fold_name(name) == folded
 
 
 @pytest.mark.parametrize("text", ["author:", "cat:", "year:", '-author:""', "author: "])
