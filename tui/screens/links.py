@@ -29,7 +29,7 @@ class LinkChooser(ModalScreen[str | None]):
         width: auto; min-width: 40; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; background: $surface; padding: 0 1;
     }
-    LinkChooser OptionList { height: auto; max-height: 12; border: none; text-wrap: nowrap; text-overflow: ellipsis; }
+    LinkChooser OptionList { width: auto; max-width: 100%; height: auto; max-height: 12; border: none; text-wrap: nowrap; text-overflow: ellipsis; }
     LinkChooser Label { color: $text-muted; max-width: 100%; }
     """
 
