@@ -182,3 +182,15 @@ async def test_long_rows_wrap_under_their_value_at_the_panes_width(tui, facts_li
     assert continued.startswith(" " * 8) and continued[8] != " " and "2026-" in continued  # under the value
     labelled = narrow[narrow.index("● unread") + 1 : narrow.index("We compute.") - 1]
     assert labelled and all(len(line) <= width for line in labelled), labelled
+
+
+async def test_s_sorts_by_publication_date_newest_first_undated_last(tui, empty_library):
+    dated = [ImportedPaper(title=f"Paper from {year}", published=f"{year}-01-01") for year in (2019, 2024, 2021)]
+    empty_library.import_papers([BARE, *dated, ImportedPaper(title="Another Undated Paper")], "test")
+    async with tui(empty_library) as shelf:
+        for _ in range(3):  # best match -> page order -> newest first seen -> publication date
+            await shelf.press("S")
+            await shelf.settle()
+        assert "sorted: newest published" in shelf.counts
+        titles = [entry.paper.title for entry in shelf.main.papers.entries]
+    assert titles == ["Paper from 2024", "Paper from 2021", "Paper from 2019", BARE.title, "Another Undated Paper"]
