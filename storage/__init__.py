@@ -32,6 +32,7 @@ _PUBLIC = {
     "storage.sources.errors": ("SourceError",),
     "storage.sync.engine": ("sync_library", "SyncResult"),
     "storage.sync.git": ("SyncError",),
+    "storage.sync.status": ("repository_status", "RepoStatus"),
     "storage.sources.endpoints": ("hf_url",),
 }
 _MODULES = {"doctor": "storage.tools.doctor", "library": "storage.library"}

@@ -136,13 +136,26 @@ def check(directory: str | Path) -> Report:
     ids = catalogue.ids if catalogue.readable else None
     annotations = _checked_file(folder / paths.ANNOTATIONS, lambda data: check_annotations(data, ids))
     abstracts = _checked_file(folder / paths.ABSTRACTS, lambda data: check_abstracts(data, ids))
-    findings = [*catalogue.findings, *annotations.findings, *abstracts.findings, *_leftover_temp_files(folder)]
+    repository, synced = _repository(folder)
+    findings = [*catalogue.findings, *annotations.findings, *abstracts.findings, *_leftover_temp_files(folder), *repository]
     summaries = {paths.CATALOGUE: f"{paths.CATALOGUE}: {plural(len(catalogue.ids), 'paper')}",
                  paths.ANNOTATIONS: f"{paths.ANNOTATIONS}: {plural(annotations.annotated, 'annotated paper')}",
                  paths.ABSTRACTS: f"{paths.ABSTRACTS}: {plural(len(abstracts.ids), 'abstract')}"}  # fmt: skip
     unhealthy = {f.file for f in findings if f.serious}
     fine = [line for name, line in summaries.items() if name not in unhealthy]
-    return Report(folder, tuple(findings), tuple(fine), tuple(list_backups(folder)))
+    return Report(folder, tuple(findings), tuple(fine + synced), tuple(list_backups(folder)))
+
+
+def _repository(folder: Path) -> tuple[list[Finding], list[str]]:
+    """What is wrong with the sync repository (storage/sync/status.py), and its summary line."""
+    from storage.sync.status import repository_status
+
+    status = repository_status(folder)
+    if status is None:
+        return [], []
+    findings = [Finding(".git", problem) for problem in status.problems]
+    findings += [Finding(".git", warning, serious=False) for warning in status.warnings]
+    return findings, ([] if status.problems else [f"sync: {status.summary()}"])
 
 
 def _checked_file(path: Path, checker: Callable[[dict[str, Any]], _Checked]) -> _Checked:

@@ -13,8 +13,22 @@ def stats(library: Library, days: int) -> int:
     from storage import compute
     from tui.render.tables import stats_table
 
-    Console(highlight=False).print(stats_table(compute(library.entries(), days=max(1, days))))
+    console = Console(highlight=False)
+    console.print(stats_table(compute(library.entries(), days=max(1, days))))
+    sync_line(console, library)
     return 0
+
+
+def sync_line(console: Console, library: Library) -> None:
+    """The library's sync, if it is synced: the remote, the last sync, what has not gone out."""
+    from rich.text import Text
+
+    from storage import repository_status
+
+    status = repository_status(library.directory)
+    if status is not None:
+        problems = "; ".join(status.problems)
+        console.print(Text.assemble(("sync", "bold"), "  ", problems or status.summary()))
 
 
 def doctor(directory: str | None, backup: str | None) -> int:
