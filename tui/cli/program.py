@@ -212,12 +212,12 @@ def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
         return run_tui(args.library, files)
     if args.command == "completion":
         return completion.print_script(args.shell)
+    if args.command == "sync":  # works on the files, under the library lock: no need to load them
+        return sync_command.run(args.library, args.remote, args.on_start)
     from tui.cli import tool_commands
 
     if args.command == "demo":
         return tool_commands.demo(args.papers)
-    if args.command == "sync":  # works on the files, under the library lock: no need to load them
-        return sync_command.run(args.library, args.remote, args.on_start)
     if args.command == "doctor":  # must work on a library that cannot be opened
         gc.enable()
         return tool_commands.doctor(args.library, args.restore)
