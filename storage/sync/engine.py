@@ -28,10 +28,10 @@ from storage.files import paths
 from storage.files.journal import fold, journal_path
 from storage.files.locking import LibraryLock
 from storage.files.tinystore import atomic_write_bytes, file_signature
-from storage.model.text import plural
+from storage.model.text import clean_line, plural
 from storage.sync.files import (
     DATA_FILES, DRIVER_NAME, GITATTRIBUTES, GITATTRIBUTES_TEXT, GITIGNORE, GITIGNORE_TEXT, MergeError, encode, merge_bytes,
-    parse,
+    parse, readable,
 )  # fmt: skip
 from storage.sync.git import Git, SyncError
 from storage.sync.sync_lock import SyncLock
@@ -77,8 +77,10 @@ class SyncResult:
 
 
 def git_problem(stderr: bytes) -> str:
-    """What git said went wrong: its first `fatal:`/`error:` line (else its last line)."""
-    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    """What git said went wrong: its first `fatal:`/`error:` line (else its last line), as
+    plain text (a remote's messages come through here: no escape sequences get out)."""
+    lines = [clean_line(line) for line in stderr.decode("utf-8", "replace").splitlines()]
+    lines = [line for line in lines if line]
     for line in lines:
         for prefix in ("fatal: ", "error: "):
             if line.startswith(prefix):
@@ -310,7 +312,11 @@ class Syncer:
         contents = self.git.read_blobs([*(new[n] for n in names), *(old.get(n) for n in names if n in DATA_FILES)])
         files = {name: contents[new[name]] for name in names}
         for name in set(names) & set(DATA_FILES):
-            self.came_in.add(parse(contents[old.get(name)], name, "ours"), parse(files[name], name, "theirs"))
+            try:
+                taken = readable(parse(files[name], name, "theirs"), name, "theirs")
+            except MergeError as exc:
+                raise SyncError(f"cannot take {exc}; nothing was changed (library and repository are as they were)") from None
+            self.came_in.add(parse(contents[old.get(name)], name, "ours"), taken)
         self._write(files)
         self._move_branch(theirs, ours)
         return theirs

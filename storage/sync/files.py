@@ -7,11 +7,10 @@ data is the same bytes on every machine and a changed record is a one-line diff.
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
 
 from storage.files import paths
+from storage.files.schema import SCHEMA_VERSION, schema_version
 from storage.files.tinystore import record_lines
 from storage.model.errors import PapershelfError
 from storage.sync.rules import Tables, merge_tables
@@ -54,12 +53,17 @@ def encode(tables: Tables) -> bytes:
     return b"".join(record_lines(tables))
 
 
+def readable(tables: Tables, name: str, where: str) -> Tables:
+    """`tables`, unless a newer papershelf wrote them (this one would mislabel what it merged)."""
+    version = schema_version(tables)
+    if version is None or version > SCHEMA_VERSION:
+        shown = "no valid schema version" if version is None else f"schema {version}, this papershelf reads up to {SCHEMA_VERSION}"
+        raise MergeError(f"{name} ({where}): written by a newer papershelf ({shown}); upgrade papershelf to sync")
+    return tables
+
+
 def merge_bytes(name: str, base: bytes | None, ours: bytes | None, theirs: bytes | None) -> tuple[bytes, Tables, Tables, Tables]:
     """The merged file, and the parsed ours, theirs and merged tables (for the counts)."""
-    ours_tables, theirs_tables = parse(ours, name, "ours"), parse(theirs, name, "theirs")
+    ours_tables, theirs_tables = parse(ours, name, "ours"), readable(parse(theirs, name, "theirs"), name, "theirs")
     merged = merge_tables(parse(base, name, "common ancestor"), ours_tables, theirs_tables)
     return encode(merged), ours_tables, theirs_tables, merged
-
-
-def is_library_file(tables: dict[str, Any]) -> bool:
-    return "meta" in tables or not tables

@@ -24,7 +24,9 @@ class SyncError(PapershelfError):
 
 class GitError(SyncError):
     def __init__(self, args: list[str], stderr: str) -> None:
-        self.stderr = stderr.strip()
+        from storage.model.text import clean_line
+
+        self.stderr = clean_line(stderr)
         super().__init__(f"git {' '.join(args[:2])} failed: {self.stderr or 'no message'}")
 
 

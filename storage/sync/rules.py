@@ -120,6 +120,9 @@ def merge_paper(base: Any, ours: dict, theirs: dict) -> dict:
 
 
 def keep_ours(key: str, ours: Any, theirs: Any) -> Any:
+    """A setting changed on both sides keeps ours; a schema version, the newer."""
+    if key == "schema" and type(ours) is int and type(theirs) is int:  # noqa: E721
+        return max(ours, theirs)
     return theirs if ours is MISSING else ours
 
 

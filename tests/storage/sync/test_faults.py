@@ -14,7 +14,7 @@ from storage.library import Library
 from storage.sync import engine
 from storage.sync.engine import Syncer
 from storage.sync.git import SyncError
-from tests.storage.sync.helpers import change, conflict_markers, git, library_with, pid, shelf, state, sync
+from tests.storage.sync.helpers import change, conflict_markers, git, library_with, papers, pid, shelf, state, sync
 
 TITLES = ("Alpha paper", "Beta paper", "Gamma paper")
 
@@ -211,3 +211,31 @@ def test_the_push_retries_are_bounded(pair, monkeypatch):
     with pytest.raises(SyncError, match=f"{engine.PUSH_ATTEMPTS} attempts"):
         sync(a)
     assert shelf(a, "Alpha paper").read
+
+
+@pytest.mark.parametrize("b_changed", [False, True])
+def test_a_library_from_a_newer_papershelf_is_not_taken(pair, tmp_path, b_changed):
+    a, b = pair
+    hand = tmp_path / "by-hand"
+    git(tmp_path, "clone", "--quiet", "--branch", "main", git(a, "remote", "get-url", "origin").strip(), str(hand))
+    path = hand / "catalogue.json"
+    path.write_text(path.read_text().replace('"schema":', '"schema":99,"was":'))
+    git(hand, "-c", "user.name=x", "-c", "user.email=x@example.invalid", "commit", "--quiet", "-am", "newer")
+    git(hand, "push", "--quiet", "origin", "HEAD:main")
+    if b_changed:  # a merge rather than a fast-forward
+        change(b, lambda lib: lib.import_papers(papers("Only on B"), "b.txt"))
+    before = {p.name: p.read_bytes() for p in b.iterdir() if p.suffix == ".json"}
+    with pytest.raises(SyncError, match="newer papershelf .*schema 99.*upgrade papershelf"):
+        sync(b)
+    assert {p.name: p.read_bytes() for p in b.iterdir() if p.suffix == ".json"} == before
+
+
+def test_git_messages_reach_the_user_as_plain_text(pair, bare):
+    a, _ = pair
+    hook = bare / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\nprintf 'error: \\033]0;pwned\\007 \\033[31mred\\n' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    change(a, lambda lib: lib.set_read([pid("Alpha paper")]))
+    with pytest.raises(SyncError) as caught:
+        sync(a)
+    assert "\x1b" not in str(caught.value) and "\x07" not in str(caught.value)
