@@ -152,9 +152,14 @@ class DetailView(VerticalScroll, can_focus=True):
         indent_style = Style() if style == label_style else label_style
         shown = label.lstrip(" ")
         text = Text(label[: len(label) - len(shown)])
-        text.append(shown, style=label_style)
-        for n, line in enumerate(hanging_lines(value, self._text_width() - len(label))):
-            text.append(f"\n{' ' * len(label)}" if n else "", style=indent_style)
+        first, *more = hanging_lines(value, self._text_width() - len(label))
+        if style == label_style:  # one run, not two of one style (drawn sometimes merged, sometimes not)
+            text.append(shown + first, style=label_style)
+        else:
+            text.append(shown, style=label_style)
+            text.append(first, style=style)
+        for line in more:
+            text.append(f"\n{' ' * len(label)}", style=indent_style)
             text.append(line, style=style)
         text.append("\n")
         return text
