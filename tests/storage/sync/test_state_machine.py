@@ -10,6 +10,7 @@ before and after), so an undo is checked like any change. Libraries stay open be
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import subprocess
 import tempfile
@@ -176,5 +177,6 @@ class SyncMachine(RuleBasedStateMachine):
 
 
 TestSync = SyncMachine.TestCase
-TestSync.settings = settings(max_examples=12, stateful_step_count=25, deadline=None,
+# Modest in the suite; PAPERSHELF_SYNC_EXAMPLES=200 for a long run on request.
+TestSync.settings = settings(max_examples=int(os.environ.get("PAPERSHELF_SYNC_EXAMPLES", 10)), stateful_step_count=20, deadline=None,
                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])  # fmt: skip
