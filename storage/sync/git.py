@@ -83,11 +83,12 @@ class Git:
         return values
 
     def identity(self, config: dict[str, str] | None = None) -> list[str]:
-        """`-c` options giving commits an author when git has none configured (`config`: the
-        user.* values, if already read)."""
+        """`-c` options for papershelf's commits: an author when git has none configured
+        (`config`: the user.* values, if already read), and no signing (a signing prompt would
+        hang a sync in the background)."""
         if self._identity is None:
             known = config if config is not None else self.config(r"^user\.(name|email)$")
-            self._identity = []
+            self._identity = ["-c", "commit.gpgSign=false"]
             if not known.get("user.name"):
                 self._identity += ["-c", f"user.name={IDENTITY[0]}"]
             if not known.get("user.email"):

@@ -239,3 +239,18 @@ def test_git_messages_reach_the_user_as_plain_text(pair, bare):
     with pytest.raises(SyncError) as caught:
         sync(a)
     assert "\x1b" not in str(caught.value) and "\x07" not in str(caught.value)
+
+
+def test_a_user_config_that_signs_commits_or_hooks_pushes_does_not_stop_sync(pair, tmp_path):
+    a, b = pair
+    config = Path(tmp_path / "no-gitconfig")  # the fixture's GIT_CONFIG_GLOBAL
+    config.write_text("[commit]\n\tgpgSign = true\n[gpg]\n\tprogram = false\n[core]\n\thooksPath = " + str(tmp_path / "hooks") + "\n")
+    (tmp_path / "hooks").mkdir()
+    for name in ("pre-commit", "pre-push", "commit-msg"):
+        hook = tmp_path / "hooks" / name
+        hook.write_text("#!/bin/sh\nexit 1\n")
+        hook.chmod(0o755)
+    change(a, lambda lib: lib.set_read([pid("Alpha paper")]))
+    change(b, lambda lib: lib.set_starred([pid("Alpha paper")]))
+    sync(a), sync(b), sync(a)
+    assert shelf(a, "Alpha paper").read and shelf(a, "Alpha paper").starred
