@@ -70,7 +70,8 @@ class DetailView(VerticalScroll, can_focus=True):
         self.show(self.entry)
 
     def on_resize(self) -> None:
-        self.show(self.entry)  # the labelled rows are wrapped to the width
+        if self.query("#detail-body"):
+            self.show(self.entry)  # the labelled rows are wrapped to the width
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
