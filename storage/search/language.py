@@ -38,7 +38,7 @@ HAS_VALUES = {"note": "note", "notes": "note", "tag": "tags", "tags": "tags", "l
               "arxiv": "arxiv", "author": "authors", "authors": "authors", "code": "code", "doi": "doi"}  # fmt: skip
 
 _BLANKS = re.compile(r"\s+")
-_YEARS = re.compile(r"(\d{4})?(?:(\.\.)(\d{4})?)?")  # 2024, 2023..2024, 2020.., ..2019
+_YEARS = re.compile(r"([0-9]{4})?(?:(\.\.)([0-9]{4})?)?")  # 2024, 2023..2024, 2020.., ..2019
 
 
 # --- parsing --------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_incomplete_fact_tokens_are_ignored(text: str) -> None:
 
 
 @pytest.mark.parametrize(("value", "expected"), [("1999", "1999..1999"), ("1999..", "1999.."), ("..1999", "..1999"),
-                                                  ("12345", None), ("2020...2021", None), ("", None)])  # fmt: skip
+                                                  ("12345", None), ("2020...2021", None), ("", None), ("٢٠٢٤", None)])  # fmt: skip
 def test_year_range(value: str, expected: str | None) -> None:
     assert year_range(value) == expected
 
