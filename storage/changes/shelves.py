@@ -82,6 +82,21 @@ def changed(before: Mapping[str, Shelf], change: ShelfChange) -> dict[str, Shelf
     return {pid: shelf for pid, shelf in after.items() if shelf != before[pid]}
 
 
+def replayed(current: Shelf, left: Shelf, wanted: Shelf) -> Shelf:
+    """An undo (or redo) of a change that took a shelf to `left`, meant to bring back `wanted`,
+    applied to the shelf as it is now (`current`): only what the change did is taken back,
+    so that whatever came in since (a sync, another process) stays. A flag or note that was
+    changed again since is left as it is; tags are taken back one by one."""
+    if current == left:
+        return wanted
+    read, read_at = (wanted.read, wanted.read_at) if current.read == left.read else (current.read, current.read_at)
+    starred = wanted.starred if current.starred == left.starred else current.starred
+    notes = wanted.notes if current.notes == left.notes else current.notes
+    added, removed = set(left.tags) - set(wanted.tags), set(wanted.tags) - set(left.tags)
+    tags = normalise_tags([*(t for t in current.tags if t not in added), *removed])
+    return replace(current, read=read, read_at=read_at, starred=starred, notes=notes, tags=tags)
+
+
 def describe(read: bool | None, starred: bool | None, added: Iterable[str], removed: Iterable[str], notes: str | None) -> str:
     parts = [
         {True: "marked read", False: "marked unread", None: ""}[read],

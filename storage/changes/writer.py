@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from storage.changes.entries import Entries
 from storage.changes.history import History, Step
-from storage.changes.shelves import ShelfChange, changed
+from storage.changes.shelves import ShelfChange, changed, replayed
 from storage.files import backups, paths
 from storage.files.annotations import Annotations
 from storage.files.catalogue import Catalogue
@@ -92,8 +92,10 @@ class Writer:
             self._sync()
             if step.added_papers:
                 self._remove_papers(step.added_papers) if undo else self._restore_papers(step.restore_papers)
-            wanted = step.before if undo else step.after
-            present = {pid: s for pid, s in wanted.items() if pid in self.entries.by_id}
+            wanted, left = (step.before, step.after) if undo else (step.after, step.before)
+            present = {pid: replayed(self.entries.by_id[pid].shelf, left.get(pid, s), s)
+                       for pid, s in wanted.items() if pid in self.entries.by_id}  # fmt: skip
+            present = {pid: s for pid, s in present.items() if s != self.entries.by_id[pid].shelf}
             if present:
                 self._write_shelves(present, stamp)
 

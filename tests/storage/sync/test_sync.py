@@ -173,3 +173,24 @@ def test_first_sync_needs_a_remote(tmp_path):
     with pytest.raises(SyncError, match="--remote URL"):
         sync(library)
     assert not (library / ".git").exists()
+
+
+def test_undo_after_a_sync_takes_back_only_its_own_change(pair):
+    from storage.library import Library
+
+    a, b = pair
+    gan = pid(BASE[3])
+    library = Library.open(a)
+    try:
+        library.set_starred([gan])
+        library.add_tags([gan], ["mine"])
+        change(b, lambda lib: (lib.set_notes(gan, "written on B"), lib.add_tags([gan], ["theirs"])))
+        sync(b), sync(a)
+        library.refresh()
+        assert library.entry(gan).shelf.notes == "written on B"
+        library.undo()  # the tag
+        library.undo()  # the star
+        undone = library.entry(gan).shelf
+        assert (undone.starred, undone.tags, undone.notes) == (False, ("theirs",), "written on B")
+    finally:
+        library.close()
