@@ -113,3 +113,33 @@ def test_a_killed_sync_loses_nothing_and_the_next_one_finishes(tmp_path: Path, s
     assert all(token in text_a for token in tokens)
     assert killed >= ROUNDS // 3  # most kills landed inside a sync
     print(f"seed {seed}: {killed} of {ROUNDS} syncs killed, {len(tokens)} tags and notes checked after each, {len(view_a)} papers")
+
+
+def test_a_killed_first_sync_of_a_new_machine_is_finished_by_the_same_command(tmp_path: Path):
+    from storage.model.imported import ImportedPaper
+
+    rng = random.Random(7)
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
+    a = tmp_path / "a"
+    library = Library.open(a)
+    library.import_papers([ImportedPaper(t, f"Abstract of {t}.") for t in TITLES], "first.txt")
+    library.annotate([library.entries()[0].id], read=True, add_tags=["kept"])
+    library.close()
+    sync_library(a, str(remote))
+    for attempt in range(4):
+        machine = tmp_path / f"new{attempt}"
+        if attempt % 2:  # a machine with a library of its own: a join
+            annotate(machine, rng, f"own{attempt}", f"Own paper {attempt}")
+        process = subprocess.Popen([sys.executable, "-m", "tui", "--library", str(machine), "sync", "--remote", str(remote)],
+                                   cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        time.sleep(rng.uniform(0.1, 0.7))
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+        sync_library(machine, str(remote))
+        sync_library(a)
+        assert_sound(machine)
+        view, text = holds(machine)
+        assert view == holds(a)[0]
+        assert "kept" in text and all(f"own{n}" in holds(a)[1] for n in range(1, attempt + 1, 2))
