@@ -40,7 +40,7 @@ from storage.search.matching import (
     Span,
     entry_flags,
     entry_tags,
-    fact_holds,
+    fact_slots,
     is_fuzzy,
     merge_spans,
     term_score,
@@ -304,8 +304,9 @@ class SearchIndex:
             elif term.field in ("title", "note"):
                 domain = self._field_filter(term, self._alive if domain is None else domain)
             elif term.field in FACT_FIELDS:
-                entries, keep = self._entries, not term.negated
-                domain = {i for i in (self._alive if domain is None else domain) if fact_holds(term, entries[i].paper) == keep}  # type: ignore[union-attr]
+                within = self._alive if domain is None else domain
+                found = fact_slots(term, self._entries, within)
+                domain = within - found if term.negated else found
         return domain
 
     def _field_filter(self, term: Term, domain: set[int]) -> set[int]:

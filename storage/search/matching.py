@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -99,31 +98,52 @@ def entry_flags(entry: Entry) -> set[str]:
 
 def fact_holds(term: Term, paper: Paper) -> bool:
     """Whether `author:`, `cat:` or `year:` (not negated) holds for the paper; a paper without
-    the fact never does. `term.value` is as the parser made it (language.py)."""
+    the fact never does. `term.value` is as the parser made it (language.py). The plain rule:
+    `fact_slots` gives the same answers for many papers at once, fast."""
     if term.field == "author":
         return bool(paper.authors) and term.value in folded_authors(paper.authors)
     if term.field == "cat":
-        return bool(paper.categories) and _in_categories(term.value, paper.categories)
+        return any(_in_category(term.value, category) for category in paper.categories)
     first, _, last = term.value.partition("..")
-    year = paper.published[:4]
-    return bool(year) and (first or year) <= year <= (last or year)
+    return bool(paper.published) and (first or "0000") <= paper.published[:4] <= (last or "9999")
 
 
-@lru_cache(maxsize=1 << 17)
+def _in_category(value: str, category: str) -> bool:
+    """`cs.lg` is cs.LG; `cs` (or `cs.`) is every cs.* category; case is ignored."""
+    category = category.lower()
+    return category == value or category.startswith(value if value.endswith(".") else value + ".")
+
+
+def fact_slots(term: Term, entries: Sequence[Entry | None], slots: Iterable[int]) -> set[int]:
+    """The slots (indexes into `entries`, each an entry) whose paper `fact_holds` for `term`
+    (negation aside). One comprehension per kind of fact, no call per paper: a filter at
+    100,000 papers tests them all on every keystroke."""
+    value = term.value
+    if term.field == "author":
+        known, fold = _FOLDED_AUTHORS.get, folded_authors
+        return {i for i in slots if (names := entries[i].paper.authors) and value in (known(names) or fold(names))}  # type: ignore[union-attr]
+    if term.field == "cat":
+        archive = value if value.endswith(".") else value + "."
+        return {i for i in slots for category in entries[i].paper.categories  # type: ignore[union-attr]
+                if (low := category.lower()) == value or low.startswith(archive)}  # fmt: skip
+    first, _, last = value.partition("..")
+    low, high = first or "0000", (last or "9999") + "\uffff"  # ISO dates compare as text: "2024-03-02" < "2024\uffff"
+    return {i for i in slots if low <= entries[i].paper.published < high}  # type: ignore[union-attr]
+
+
+FOLDED_AUTHORS_KEPT = 1 << 17  # author lists whose folded form is kept (a library's worth)
+_FOLDED_AUTHORS: dict[tuple[str, ...], str] = {}
+
+
 def folded_authors(authors: tuple[str, ...]) -> str:
     """The names as `author:` compares them, one string (SEPARATOR between names, so that a
-    value never spans two). Cached: taking accents off is slow, and a filter tests every paper."""
-    return fold_name(SEPARATOR.join(authors))
-
-
-def _in_categories(value: str, categories: tuple[str, ...]) -> bool:
-    """`cs.lg` is cs.LG; `cs` (or `cs.`) is every cs.* category; case is ignored."""
-    archive = value if value.endswith(".") else value + "."
-    for category in categories:
-        category = category.lower()
-        if category == value or category.startswith(archive):
-            return True
-    return False
+    value never spans two). Kept: taking accents off is slow, and a filter tests every paper."""
+    folded = _FOLDED_AUTHORS.get(authors)
+    if folded is None:
+        if len(_FOLDED_AUTHORS) >= FOLDED_AUTHORS_KEPT:
+            _FOLDED_AUTHORS.clear()
+        folded = _FOLDED_AUTHORS[authors] = fold_name(SEPARATOR.join(authors))
+    return folded
 
 
 def entry_tags(entry: Entry) -> set[str]:

@@ -172,7 +172,8 @@ def test_the_index_follows_facts_that_arrive_later() -> None:
 NAMES = ["Jürgen Müller", "Zoë Adams", "Ana de la Cruz", "Jo Smith", "ŁUKASZ"]
 CATEGORIES = ["cs.LG", "cs.CL", "math.AG", "math-ph", "stat.ML"]
 FACT_TOKENS = ["author:muller", "author:MÜLLER", "author:zoe", 'author:"de la"', "author:smith", "cat:cs",
-               "cat:cs.lg", "cat:math", "cat:math-ph", "year:2024", "year:2023..2024", "year:..2023", "has:arxiv",
+               "cat:cs.lg", "cat:math", "cat:math-ph", "cat:cs.", "year:2024", "year:2023..2024", "year:..2023", "year:2023..",
+               "has:arxiv",
                "has:authors", "has:code", "has:doi"]  # fmt: skip
 
 
@@ -186,7 +187,7 @@ def fact_entries(draw: st.DrawFn) -> Entry:
             title=draw(texts),
             authors=tuple(draw(st.lists(st.sampled_from(NAMES), max_size=3))),
             arxiv_id=draw(st.sampled_from(["", "2401.00001"])),
-            published=draw(st.sampled_from(["", "2022-05-01", "2023-12-31", "2024-01-01"])),
+            published=draw(st.sampled_from(["", "2022-05-01", "2023-12-31", "2024-01-01", "2024", "24-01-01", "soon"])),
             categories=tuple(draw(st.lists(st.sampled_from(CATEGORIES), max_size=2, unique=True))),
             details=details,
         ),
