@@ -42,6 +42,8 @@ PUSH_ATTEMPTS = 5
 CONFIG_FILES = {GITIGNORE: GITIGNORE_TEXT.encode(), GITATTRIBUTES: GITATTRIBUTES_TEXT.encode()}
 CONFIG_PATTERN = rf"^(merge\.{DRIVER_NAME}\.|remote\.{REMOTE}\.url$|user\.(name|email)$)"
 JOURNAL = journal_path(Path(paths.ANNOTATIONS)).name
+LAST_COMMAND = "last_command"  # storage/library.py's setting for `papershelf undo` (not imported: it loads the whole library code)
+LAST_COMMAND_KEY = f'"{LAST_COMMAND}":{{'.encode()  # present only while it holds a step
 KEPT = "Your changes are safe in the library (committed locally); the next sync sends them."
 
 
@@ -238,6 +240,7 @@ class Syncer:
         if self._committed is not None and self._committed == self._signatures():
             return  # nothing written since this sync committed
         fold(self.directory / paths.ANNOTATIONS)
+        self._forget_last_command()
         for name, text in CONFIG_FILES.items():
             path = self.directory / name
             if not path.exists() or path.read_bytes() != text:
@@ -249,6 +252,19 @@ class Syncer:
             message = f"papershelf: changes on {socket.gethostname()} ({', '.join(changed)})"
             self.git.run(*self.git.identity(), "commit", "--quiet", "--no-verify", "-m", message)
         self._committed = self._signatures()
+
+    def _forget_last_command(self) -> None:
+        """`papershelf undo` undoes the last command run here since the last sync, never one
+        from another machine: the setting it reads is cleared before it would be shared."""
+        path = self.directory / paths.ANNOTATIONS
+        data = path.read_bytes() if path.exists() else b""
+        if LAST_COMMAND_KEY not in data:
+            return
+        tables = self._parse_local(paths.ANNOTATIONS, data)
+        settings = tables.get("settings", {}).get("1")
+        if isinstance(settings, dict) and settings.get(LAST_COMMAND) is not None:
+            settings[LAST_COMMAND] = None
+            atomic_write_bytes(path, encode(tables))
 
     def _check_files(self, changed: list[str]) -> None:
         """Refuse to commit a damaged file (it is left as it is, for doctor)."""

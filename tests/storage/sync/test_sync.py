@@ -194,3 +194,23 @@ def test_undo_after_a_sync_takes_back_only_its_own_change(pair):
         assert (undone.starred, undone.tags, undone.notes) == (False, ("theirs",), "written on B")
     finally:
         library.close()
+
+
+def test_papershelf_undo_never_undoes_another_machines_command(pair):
+    from storage.library import LAST_COMMAND, Library
+    from storage.sync import engine
+
+    assert engine.LAST_COMMAND == LAST_COMMAND
+    a, b = pair
+    library = Library.open(a)
+    library.import_papers(papers("Imported by a command on A"), "a.txt")
+    library.save_last_command()  # what `papershelf import` does
+    library.close()
+    sync(a), sync(b)
+    other = Library.open(b)
+    try:
+        assert other.undo_last_command() is None  # A's import is not B's to undo
+        assert len(other) == 5
+    finally:
+        other.close()
+    change(a, lambda lib: lib.undo_last_command() is None or pytest.fail("A's command was shared: undone after the sync"))
