@@ -23,6 +23,7 @@ _PUBLIC = {
     "storage.formats.markdown": ("markdown_link",),
     "storage.formats.bibtex": ("to_bibtex",),
     "storage.search.matching": ("Match",),
+    "storage.files.first_screen": ("read_first_screen",),
     "storage.search.sorting": ("DEFAULT_SORT", "SORTS", "next_sort", "sort_matches"),
     "storage.tools.stats": ("Stats", "compute", "bar", "sparkline"),
     "storage.tools.demo": ("generate",),

@@ -228,6 +228,25 @@ class Library:
         """Fold the annotations journal into annotations.json (done on close; optional)."""
         self._writer.compact()
 
+    def save_first_screen(self, data: dict[str, Any]) -> bool:
+        """Keep `data` (what the app's first screen shows, JSON-able) for the next start
+        (storage/files/first_screen.py). Only if this object knows the library as it is on
+        disk: when another process changed it since, the saved first screen is dropped
+        instead (it would show what this process saw). The journal is folded first (close
+        would, and so make the file stale). True if saved."""
+        from storage.files.first_screen import forget_first_screen, write_first_screen
+
+        with self._writer.lock:
+            if self._catalogue.changed_on_disk() or self._writer.annotations.changed_on_disk():
+                forget_first_screen(self.directory)
+                return False
+            self._writer.compact()
+            try:
+                write_first_screen(self.directory, data)
+            except OSError:  # (a cache: a library that cannot take it starts the slower way)
+                return False
+            return True
+
     def hold_writes(self, timeout: float) -> bool:
         """For a process about to end at once: wait for a write in progress, block any later one."""
         return self._writer.lock.hold(timeout)

@@ -3,21 +3,27 @@ the main screen holds the session's state and does the work."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from storage import Library
+from storage import PapershelfError
 from tui.platform.editor_errors import EditorInterrupted
-from tui.screens.main import MainScreen
 from tui.widgets.burst_keys import esc_then_key
 from tui.shutdown import HOLD_WRITES_SECONDS, ExitWatchdog, QuitSignals
 from tui.textual_private import app_driver, event_loop
+
+if TYPE_CHECKING:  # (a start from the saved first screen reads the library after its first frame)
+    from storage import Library
+    from tui.screens.main import MainScreen
 
 THEME_SETTING = "theme"
 DEFAULT_THEME = "textual-dark"
@@ -30,9 +36,16 @@ class PapershelfApp(App[None]):
     CSS_PATH = "app.tcss"
     BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="quit-ctrl-c")]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library | None, *, first_screen: dict[str, Any] | None = None, directory: str | None = None) -> None:
+        """`library`, open; or None with `first_screen` (storage's read_first_screen of the
+        library in `directory`): the app draws that, then opens the library in a thread
+        (`open_error` holds why it could not)."""
         super().__init__()
         self.library = library
+        self.open_error: PapershelfError | None = None
+        self._first_screen = first_screen
+        self._directory = directory
+        self._main_screen_made = asyncio.Event()  # (then keys wait for its `ready`)
         self._quitting = False
         self._editor_running = False
         self._editor_poked = False
@@ -53,13 +66,35 @@ class PapershelfApp(App[None]):
         return super().run(*args, **kwargs)
 
     def get_default_screen(self) -> Screen:
+        if self.library is None and self._first_screen is not None:
+            from tui.screens.first import FirstScreen, saved_entries
+
+            try:
+                return FirstScreen(self._first_screen, saved_entries(self._first_screen))
+            except (KeyError, IndexError, TypeError, ValueError):  # a damaged file: the slower way
+                self._first_screen = None
+                self.library = self._open_library()
+        return self._make_main_screen()
+
+    def _open_library(self) -> Library:
+        from storage import Library
+
+        return Library.open(self._directory, abstracts_later=True)
+
+    def _make_main_screen(self) -> MainScreen:
+        from tui.screens.main import MainScreen
+
+        assert self.library is not None
         self.main_screen = MainScreen(self.library)
+        self._main_screen_made.set()
         return self.main_screen
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             # Keys typed while papershelf starts (typed ahead, or sent with the command) wait
-            # for the main screen, then act in the order typed; they would find no list yet.
+            # for the main screen, then act in the order typed; they would find no list yet
+            # (the first screen drawn from the saved one is only a picture of it).
+            await self._main_screen_made.wait()
             await self.main_screen.ready.wait()
             if (keys := esc_then_key(event)) is not None:  # "\x1bj" read at once: esc, then j
                 for key in keys:
@@ -69,12 +104,52 @@ class PapershelfApp(App[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._first_screen_painted)
-        theme = self.library.get_setting(THEME_SETTING, DEFAULT_THEME)
+        if self.library is None:  # the saved first screen is up: the library is read now
+            theme = self._first_screen.get("theme") if self._first_screen else None
+            self.call_after_refresh(self._open_library_in_background)
+        else:
+            theme = self.library.get_setting(THEME_SETTING, DEFAULT_THEME)
+            self._welcome_if_empty()
         self.theme = theme if theme in self.available_themes else DEFAULT_THEME
+
+    def _welcome_if_empty(self) -> None:
+        assert self.library is not None
         if not len(self.library):
             from tui.screens.welcome import WelcomeScreen  # only for an empty library
 
             self.push_screen(WelcomeScreen(self.library, on_imported=self._leave_welcome))
+
+    def _open_library_in_background(self) -> None:
+        def open_library() -> None:
+            try:
+                library = self._open_library()
+            except PapershelfError as error:
+                self._from_thread(self._library_failed, error)
+            else:
+                self._from_thread(self._library_opened, library)
+
+        threading.Thread(target=open_library, name="papershelf-open", daemon=True).start()
+
+    def _from_thread(self, callback, argument) -> None:
+        try:
+            self.call_from_thread(callback, argument)
+        except RuntimeError:  # the app has quit meanwhile
+            if isinstance(argument, PapershelfError):
+                self.open_error = argument
+            elif self.library is None:
+                self.library = argument  # (the command line closes it)
+
+    def _library_opened(self, library: Library) -> None:
+        """The main screen takes the first screen's place (keys held till now act there)."""
+        self.library = library
+        if self._quitting:
+            return
+        self.push_screen(self._make_main_screen())  # (over the first screen: the default one cannot be switched away)
+        self._welcome_if_empty()
+
+    def _library_failed(self, error: PapershelfError) -> None:
+        self.open_error = error  # the command line reports it, as when the library is read first
+        self.exit(return_code=1)
 
     @staticmethod
     def _first_screen_painted() -> None:
@@ -84,17 +159,22 @@ class PapershelfApp(App[None]):
         gc.enable()
 
     def _leave_welcome(self) -> None:
+        from tui.screens.main import MainScreen
+
         self.pop_screen()
         main = self.screen
         if isinstance(main, MainScreen):
             main.reload()
 
     def watch_theme(self, theme: str) -> None:
+        if self.library is None:
+            return
         if self.is_mounted and theme != self.library.get_setting(THEME_SETTING, DEFAULT_THEME):
             self.library.set_setting(THEME_SETTING, theme)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from (c for c in super().get_system_commands(screen) if c.title != "Quit")  # ours saves first
+        from tui.screens.main import MainScreen
         from tui.screens.welcome import WelcomeScreen
 
         if isinstance(screen, MainScreen):
@@ -114,6 +194,8 @@ class PapershelfApp(App[None]):
         if self._quitting:
             return
         self._quitting = True
+        from tui.screens.main import MainScreen
+
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.save_state()
@@ -174,7 +256,8 @@ class PapershelfApp(App[None]):
     def _last_moment(self) -> None:
         """The watchdog ends the process now: no library write is cut short; the terminal is
         put back as it was."""
-        self.library.hold_writes(HOLD_WRITES_SECONDS)  # a write cut short is no worse than a kill -9
+        if self.library is not None:  # (None: still being read, nothing written)
+            self.library.hold_writes(HOLD_WRITES_SECONDS)  # a write cut short is no worse than a kill -9
         if (restore := getattr(app_driver(self), "restore_terminal_at_once", None)) is not None:
             restore()
 

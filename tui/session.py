@@ -28,6 +28,7 @@ SAVED_FILTERS_SETTING = "saved_filters"
 SLOTS = "1234567890"  # saved filters, in keyboard order: ctrl+s then a digit saves, the digit recalls
 BULK_CONFIRM_OVER = 5  # a bulk change to more papers than this asks first
 LIKE_LIMIT = 30
+FIRST_SCREEN_ROWS = 150  # kept on each side of the cursor: a terminal up to this tall shows no gap
 _LIKE = re.compile(r"(?<!\S)like:(\S*)", re.IGNORECASE)
 ShouldStop = Callable[[], bool]
 
@@ -329,6 +330,27 @@ class TriageSession:
         except PapershelfError:
             return
         self.cursor = paper_id
+
+    # --- the first screen of the next start -------------------------------------------------
+
+    def save_first_screen(self, theme: str) -> bool:
+        """Keep what the next start's first screen shows (the whole library in page order, the
+        cursor on the paper it was left on), so that it is drawn before the library is read
+        (storage/files/first_screen.py, tui/screens/first.py). Not for a sort other than page
+        order (the main screen's first frame is in page order then, re-sorted a moment later),
+        nor for an empty library. Raises PapershelfError."""
+        entries = self.library.entries()
+        if not entries or self.sort_order() != DEFAULT_SORT or self.demo:
+            return False
+        cursor = next((row for row, entry in enumerate(entries) if entry.id == self.cursor), 0) if self.cursor else 0
+        first = max(0, cursor - FIRST_SCREEN_ROWS)
+        window = entries[first : cursor + FIRST_SCREEN_ROWS]
+        counts = self.counts()
+        return self.library.save_first_screen({
+            "counts": list(counts), "extras": self.count_extras(""), "theme": theme,
+            "rows": len(entries), "first": first, "cursor": cursor,
+            "papers": [e.paper.catalogue_doc() for e in window], "shelves": [e.shelf.to_doc(e.id) for e in window],
+        })  # fmt: skip
 
     # --- undo / redo --------------------------------------------------------------------------
 

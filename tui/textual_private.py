@@ -35,6 +35,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import events
+from textual.geometry import Size
+from textual.reactive import Reactive
 
 if TYPE_CHECKING:
     from asyncio import AbstractEventLoop
@@ -43,7 +45,6 @@ if TYPE_CHECKING:
     from textual.binding import Binding
     from textual.dom import DOMNode
     from textual.driver import Driver
-    from textual.geometry import Size
     from textual.scroll_view import ScrollView
     from textual.widget import Widget
 
@@ -77,3 +78,13 @@ def app_driver(app: App) -> Driver | None:
 def skip_restyle(event: events.ScreenResume) -> None:
     """From a screen's `on_screen_resume`: this resume does not restyle the screen's widgets."""
     event.refresh_styles = False
+
+
+def virtual_size_without_layout() -> Reactive[Size]:
+    """For a widget's class body, `virtual_size = virtual_size_without_layout()`: Textual's
+    Input sets its virtual size (the width of its text) on every keystroke, and Widget's
+    `virtual_size` reactive lays the whole screen out again on each change (every widget
+    drawn anew: most of a keystroke's frame). This one repaints the widget alone; the
+    widget's scrolling reads the virtual size as it is (Widget.max_scroll_x)."""
+    return Reactive(Size(0, 0), layout=False)
+

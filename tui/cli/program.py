@@ -168,7 +168,13 @@ def _plain_tui_library(args: list[str]) -> str | None:
 
 def run_tui(directory: str | None, files: list[str]) -> int:
     """Open the library and the app; the app paints its first screen before the abstracts
-    (the biggest file) are read."""
+    (the biggest file) are read. With a first screen saved by the last session and still
+    true (storage's first_screen.py), before the library is read at all."""
+    if not files:
+        from storage import read_first_screen
+
+        if (first_screen := read_first_screen(directory)) is not None:
+            return _run_tui_from_first_screen(directory, first_screen)
     from storage import Library
 
     library = Library.open(directory, abstracts_later=True)
@@ -184,6 +190,20 @@ def run_tui(directory: str | None, files: list[str]) -> int:
         return 0
     finally:
         library.close()
+
+
+def _run_tui_from_first_screen(directory: str | None, first_screen: dict) -> int:
+    from tui.app import PapershelfApp
+
+    app = PapershelfApp(None, first_screen=first_screen, directory=directory)
+    try:
+        app.run()
+    finally:
+        if app.library is not None:
+            app.library.close()
+    if app.open_error is not None:
+        raise app.open_error
+    return 0
 
 
 def installed_version() -> str:

@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.events import DescendantBlur, DescendantFocus, ScreenResume
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
@@ -27,6 +26,7 @@ from tui.platform.watch import LibraryWatcher
 from tui.screens import flows
 from tui.screens.notes_swap import swap_in_editor
 from tui.screens.palette import SavedFilterCommands, saved_filter_commands
+from tui.screens.shelf_layout import ShelfScreen
 from tui.session import BULK_CONFIRM_OVER, BulkChange, TriageSession, bulk_read, bulk_star, bulk_tags
 from tui.render.counts import papers
 from tui.session import next_unread, shorten, sort_label
@@ -51,12 +51,10 @@ SLOW_FILTER = 0.3  # seconds before the counts line says the filter is still sea
 SLOW_LIKE = 0.4  # seconds before "Finding papers like …" is worth a toast
 
 
-class MainScreen(Screen):
+class MainScreen(ShelfScreen):
     BINDINGS = list(actions.MAIN_BINDINGS)
     AUTO_FOCUS = "#papers"
     COMMANDS = {SavedFilterCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-tiny"), (14, "-short"), (28, "-tall")]
 
     def __init__(self, library: Library, demo_folder: tempfile.TemporaryDirectory | None = None) -> None:
         """`demo_folder`: the library is a throwaway demo in that folder, deleted with the screen."""
@@ -69,6 +67,7 @@ class MainScreen(Screen):
         self._showed_no_paper = True
         self._detail_pending = False
         self._resumed = False
+        self._first_screen_saved = False
         self._notes_swap: asyncio.Task[None] | None = None
         self._sources: SourceRefresh | None = None  # `R`, made when first pressed
         self._sync: LibrarySync | None = None  # `P`, made when first used
@@ -78,14 +77,6 @@ class MainScreen(Screen):
     @property
     def library(self) -> Library:
         return self.session.library
-
-    def _classes_for_size(self) -> None:
-        """The size classes Screen sets on its first resize, set now: setting them then
-        restyles every widget once more before the first frame (~5 ms). Not styled here
-        (update=False): the screen is styled when it mounts."""
-        width, height = self.app.size
-        for size, breakpoints in ((width, self.HORIZONTAL_BREAKPOINTS), (height, self.VERTICAL_BREAKPOINTS)):
-            self.add_class(*[name for start, name in breakpoints if size >= start][-1:], update=False)
 
     def compose(self) -> ComposeResult:
         # Kept as attributes: they are still needed in on_unmount, after the DOM is gone.
@@ -185,9 +176,16 @@ class MainScreen(Screen):
             self._demo_folder.cleanup()
 
     def save_state(self) -> None:
-        """Save the note being edited and the cursor: called on quit and unmount."""
+        """Save the note being edited and the cursor, then what the next start shows first
+        (once): called on quit and unmount."""
         self.notes.flush()
         self._save_cursor()
+        if not self._first_screen_saved:
+            self._first_screen_saved = True
+            try:
+                self.session.save_first_screen(self.app.theme)
+            except PapershelfError:
+                pass  # (a cache: the next start reads the library first, as without it)
 
     # --- the notes editor, a frame after the first (see NotesPreview) -----------------------
 

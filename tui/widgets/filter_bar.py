@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
+from tui.textual_private import virtual_size_without_layout
 from tui.widgets.burst_keys import KeysFollowTheFocus
 
 Search = Callable[[str, Callable[[], bool]], Any]
@@ -26,6 +27,7 @@ class FilterBar(KeysFollowTheFocus, Input):
     library). Posts `Results` (or `Failed`) for the newest query only."""
 
     LEAVING_KEYS = {"enter": "submit_filter", "escape": "back"}
+    virtual_size = virtual_size_without_layout()  # (a keystroke would lay out the whole screen)
 
     DEFAULT_CSS = """
     FilterBar {
@@ -105,7 +107,9 @@ class FilterBar(KeysFollowTheFocus, Input):
 
     @on(Input.Changed)
     def _query_changed(self, event: Input.Changed) -> None:
-        if event.input is self:
+        # Keys read in one go (a burst) change the text several times before the first
+        # Changed is handled: only the newest text is searched (its own Changed comes last).
+        if event.input is self and event.value == self.value:
             self.refilter()
 
     def is_newest(self, answer: Results | Failed) -> bool:
