@@ -47,6 +47,7 @@ class PapershelfApp(App[None]):
         self._directory = directory
         self._main_screen_made = asyncio.Event()  # (then keys wait for its `ready`)
         self._quitting = False
+        self.quit_by_user = False  # q, ctrl+c or the palette; not a signal or a closed terminal
         self._editor_running = False
         self._editor_poked = False
         self._watchdog: ExitWatchdog | None = None  # real runs only (not run_test)
@@ -63,7 +64,9 @@ class PapershelfApp(App[None]):
         """(Pilot tests use run_test: no signal handlers, no watchdog.)"""
         self._watchdog = ExitWatchdog(self._last_moment)
         QuitSignals(self._quit_signal_from_thread, self._quit_signal_in_main_thread)
-        return super().run(*args, **kwargs)
+        result = super().run(*args, **kwargs)
+        self._watchdog.disarm()  # the app has ended; a signal from now on ends the process at once
+        return result
 
     def get_default_screen(self) -> Screen:
         if self.library is None and self._first_screen is not None:
@@ -186,6 +189,11 @@ class PapershelfApp(App[None]):
         yield SystemCommand("Save and quit", "keys: q, ctrl+q", self.action_quit)
 
     async def action_quit(self) -> None:
+        self.quit_as_asked()
+
+    def quit_as_asked(self) -> None:
+        """The user quit (not a signal): what `papershelf sync --on-quit on` syncs after."""
+        self.quit_by_user = True
         self.save_and_exit()
 
     def save_and_exit(self) -> None:

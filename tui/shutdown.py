@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
 from collections.abc import Callable
 
 EXIT_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
@@ -55,6 +54,7 @@ class ExitWatchdog:
     def __init__(self, before_exit: Callable[[], None], grace: float = GRACE_SECONDS) -> None:
         self._before_exit = before_exit
         self._grace = grace
+        self._disarmed = threading.Event()
         self._read_end, self._write_end = os.pipe()
         os.set_blocking(self._write_end, False)
         threading.Thread(target=self._run, name="papershelf-exit-watchdog", daemon=True).start()
@@ -65,10 +65,15 @@ class ExitWatchdog:
         except OSError:  # the pipe is full: armed long ago
             pass
 
+    def disarm(self) -> None:
+        """The app ended in time: what the process does next (a sync on quit) may take longer."""
+        self._disarmed.set()
+        self.arm()  # (wakes the thread if it was never armed)
+
     def _run(self) -> None:
         os.read(self._read_end, 1)
-        time.sleep(self._grace)
-        self.end_now(WATCHDOG_STATUS)
+        if not self._disarmed.wait(self._grace):
+            self.end_now(WATCHDOG_STATUS)
 
     def end_now(self, status: int) -> None:
         try:

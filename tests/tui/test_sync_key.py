@@ -72,10 +72,10 @@ async def test_p_on_a_library_not_synced_yet_says_how(tmp_path, tui):
 
 
 async def test_sync_on_start(tmp_path, tui):
-    from tui.cli.sync_command import set_on_start
+    from tui.cli.sync_command import set_when
 
     a, b = shared_pair(tmp_path)
-    set_on_start(str(a), True)
+    set_when(str(a), {"sync_on_start": "on"})
     other = Library.open(b)
     other.set_read([other.entries()[0].id])
     other.close()

@@ -186,10 +186,11 @@ def run_tui(directory: str | None, files: list[str]) -> int:
                 return 1
         from tui.app import PapershelfApp
 
-        PapershelfApp(library).run()
-        return 0
+        app = PapershelfApp(library)
+        app.run()
     finally:
         library.close()
+    return _after_quit(app)
 
 
 def _run_tui_from_first_screen(directory: str | None, first_screen: dict) -> int:
@@ -203,6 +204,17 @@ def _run_tui_from_first_screen(directory: str | None, first_screen: dict) -> int
             app.library.close()
     if app.open_error is not None:
         raise app.open_error
+    return _after_quit(app)
+
+
+def _after_quit(app) -> int:
+    """Sync once the app has given the terminal back, if the library says so (`sync --on-quit`)
+    and the user quit (a closed terminal or a signal ends the process at once)."""
+    if app.quit_by_user and app.library is not None:
+        from tui.cli.sync_command import sync_after_quit, wants_sync_on_quit
+
+        if wants_sync_on_quit(app.library):  # (the library is closed: its settings are still in memory)
+            return sync_after_quit(app.library.directory)
     return 0
 
 
@@ -233,7 +245,7 @@ def _dispatch(args: argparse.Namespace, files: list[str]) -> int:
     if args.command == "completion":
         return completion.print_script(args.shell)
     if args.command == "sync":  # works on the files, under the library lock: no need to load them
-        return sync_command.run(args.library, args.remote, args.on_start)
+        return sync_command.run(args.library, args.remote, args.on_start, args.on_quit)
     from tui.cli import tool_commands
 
     if args.command == "demo":

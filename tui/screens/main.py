@@ -21,6 +21,7 @@ from storage import Library
 from storage import Entry
 from storage import DEFAULT_SORT
 from storage import clean_block
+from storage import SYNC_ON_START
 from tui import actions
 from tui.platform.watch import LibraryWatcher
 from tui.screens import flows
@@ -118,7 +119,7 @@ class MainScreen(ShelfScreen):
         self.ready.set()
         if not self.library.abstracts_loaded:  # read them once the first screen is painted
             self.call_after_refresh(self.library.load_abstracts_in_background, self._abstracts_loaded_elsewhere)
-        if self.library.get_setting("sync_on_start") and (self.library.directory / ".git").is_dir():
+        if self.library.get_setting(SYNC_ON_START) and (self.library.directory / ".git").is_dir():
             self.call_after_refresh(self.action_sync)
 
     def on_screen_resume(self, event: ScreenResume) -> None:
@@ -644,4 +645,4 @@ class MainScreen(ShelfScreen):
         flows.show_help(self.app)
 
     def action_quit(self) -> None:
-        self.app.save_and_exit()  # (the one way out: it saves and arms the exit watchdog)
+        self.app.quit_as_asked()  # (the one way out: it saves and arms the exit watchdog)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-SYNC_ON_START = "sync_on_start"  # the library setting: sync when the TUI starts (papershelf sync --on-start on)
-
 
 class LibrarySync:
     def __init__(self, screen: Any) -> None:
