@@ -26,12 +26,12 @@ import fcntl
 import json
 import os
 import pty
-import select
 import statistics
 import struct
 import subprocess
 import sys
 import termios
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,8 +44,7 @@ from tests.benchmarks.run import CACHE, HERE, ROOT, compile_bytecode, library_of
 WIDTH, HEIGHT = 120, 36
 KEY_INTERVAL = 0.010
 GIVE_UP = 30.0  # seconds after the last key without the right result on screen: an error
-LIST_WIDTH = 61  # the list pane at 120 columns; the detail pane starts after its edge ("▕")
-DETAIL_FROM = 63
+PANE_EDGE = "▕"  # the list pane's right edge; the detail pane starts after it
 
 # Each query's last key changes the screen (checked): most generated abstracts hold every word
 # of the vocabulary, so a negation's last letter would change nothing, and so comes first.
@@ -87,7 +86,9 @@ class Chunk:
 
 @dataclass
 class Terminal:
-    """A process on a new pty: its output is read as it comes, each read timed."""
+    """A process on a new pty. A thread of its own reads the output as it comes and times each
+    read, so that replaying the screen (pyte, slow) never delays a timestamp by more than
+    Python's thread switch interval (set to 1 ms in main)."""
 
     argv: list[str]
     chunks: list[Chunk] = field(default_factory=list)
@@ -101,33 +102,34 @@ class Terminal:
             env=dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor"),
         )
         os.close(slave)
+        self._reader = threading.Thread(target=self._read_all, daemon=True)
+        self._reader.start()
 
-    def pump_until(self, deadline: float) -> None:
-        while (left := deadline - time.perf_counter()) > 0:
-            self._read(left)
+    def _read_all(self) -> None:
+        while True:
+            try:
+                data = os.read(self.master, 1 << 16)
+            except OSError:  # the process ended (EIO) or the pty was closed
+                return
+            if not data:
+                return
+            self.chunks.append(Chunk(time.perf_counter(), data))  # (list.append: atomic)
+
+    @staticmethod
+    def pump_until(deadline: float) -> None:
+        """Let the output come in until `deadline` (the reader thread takes it)."""
+        time.sleep(max(0.0, deadline - time.perf_counter()))
 
     def pump_until_seen(self, text: bytes, timeout: float = 30) -> None:
         deadline = time.perf_counter() + timeout
-        seen = b"".join(c.data[-4096:] for c in self.chunks[-8:])
-        while text not in seen:
+        while text not in b"".join(c.data[-4096:] for c in self.chunks[-8:]):
             if time.perf_counter() > deadline:
+                seen = b"".join(c.data for c in self.chunks[-8:])
                 raise RuntimeError(f"{self.argv}: {text!r} never appeared; the terminal got {seen[-300:]!r}")
-            if (data := self._read(deadline - time.perf_counter())) is not None:
-                seen = seen[-4096:] + data
-
-    def _read(self, timeout: float) -> bytes | None:
-        if not select.select([self.master], [], [], max(0.0, timeout))[0]:
-            return None
-        try:
-            data = os.read(self.master, 1 << 16)
-        except OSError:  # the process ended
-            time.sleep(timeout)
-            return None
-        self.chunks.append(Chunk(time.perf_counter(), data))
-        return data
+            time.sleep(0.002)
 
     def type(self, keys: list[bytes], interval: float = KEY_INTERVAL) -> float:
-        """Write the keys `interval` apart, reading meanwhile; returns when the last one was written."""
+        """Write the keys `interval` apart; returns when the last one was written."""
         sent = time.perf_counter()
         for n, key in enumerate(keys):
             if n:
@@ -145,9 +147,10 @@ class Terminal:
     def quit(self, timeout: float = 20) -> None:
         """`q`, as a person leaves (it saves what the next start shows first)."""
         os.write(self.master, b"q")
-        deadline = time.perf_counter() + timeout
-        while self.process.poll() is None and time.perf_counter() < deadline:
-            self._read(0.05)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            pass
 
     def close(self) -> None:
         self.process.kill()
@@ -203,23 +206,30 @@ def filter_line(screen: pyte.Screen) -> str:
     return screen.display[1].rstrip()
 
 
+def list_width(screen: pyte.Screen) -> int:
+    """Where the list pane's edge is (found on the screen: the panes' widths are the app's to set)."""
+    edges = [line.find(PANE_EDGE) for line in screen.display[2:-1]]
+    return max(edges, default=-1) if max(edges, default=-1) > 0 else WIDTH
+
+
 def list_pane(screen: pyte.Screen) -> tuple[str, ...]:
-    return tuple(line[:LIST_WIDTH].rstrip() for line in screen.display[2:-1])
+    width = list_width(screen)
+    return tuple(line[:width].rstrip() for line in screen.display[2:-1])
 
 
 def list_pane_styled(screen: pyte.Screen) -> tuple:
-    rows = []
+    rows, width = [], list_width(screen)
     for y in range(2, HEIGHT - 1):
         line = screen.buffer[y]
-        rows.append(tuple((c.data, c.fg, c.bold, c.underscore) for c in (line[x] for x in range(LIST_WIDTH))))
+        rows.append(tuple((c.data, c.fg, c.bold, c.underscore) for c in (line[x] for x in range(width))))
     return tuple(rows)
 
 
 def detail_title(screen: pyte.Screen) -> str:
     """The detail pane's first paragraph, its lines joined (a scrollbar may wrap it anew)."""
-    title = []
+    title, start = [], list_width(screen) + 1
     for line in screen.display[2:-1]:
-        part = line[DETAIL_FROM:].strip(" ▁▂▃▄▅▆▇█▔")  # (and the scrollbar's thumb)
+        part = line[start:].strip(" ▁▂▃▄▅▆▇█▔")  # (and the scrollbar's thumb)
         if not part:
             break
         title.append(part)
@@ -431,6 +441,7 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=None, help="seconds to wait for a screen to settle (default: by size)")
     parser.add_argument("--ready", type=float, default=None, help="seconds from start until the abstracts are in and the index is built (default: by size)")
     args = parser.parse_args()
+    sys.setswitchinterval(0.001)  # the reader thread timestamps output within 1 ms of its arrival
     CACHE.mkdir(parents=True, exist_ok=True)
     compile_bytecode()
     results = []
