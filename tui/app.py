@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,9 @@ if TYPE_CHECKING:  # (a start from the saved first screen reads the library afte
 
 THEME_SETTING = "theme"
 DEFAULT_THEME = "textual-dark"
+# How long a thread that wants the GIL waits for the one running (Python's default: 5 ms). A
+# search in its worker thread would hold back the screen's echo of each key by up to that much.
+SWITCH_INTERVAL = 0.001
 
 
 class PapershelfApp(App[None]):
@@ -63,6 +67,7 @@ class PapershelfApp(App[None]):
     def run(self, *args, **kwargs):
         """(Pilot tests use run_test: no signal handlers, no watchdog.)"""
         self._watchdog = ExitWatchdog(self._last_moment)
+        sys.setswitchinterval(SWITCH_INTERVAL)
         QuitSignals(self._quit_signal_from_thread, self._quit_signal_in_main_thread)
         result = super().run(*args, **kwargs)
         self._watchdog.disarm()  # the app has ended; a signal from now on ends the process at once

@@ -181,3 +181,20 @@ async def test_a_slow_filter_says_it_is_searching(tui, sample_library, wait_for)
         await wait_for(shelf, lambda: "searching…" in counts_line(screen), what="the searching note")
         release.set()
         await wait_for(shelf, lambda: "showing" in counts_line(screen) and "searching" not in counts_line(screen))
+
+
+async def test_the_detail_follows_the_list_once_typing_pauses(tui, sample_library):
+    """While a query is typed the detail pane waits for the keys to pause (tui/screens/main.py,
+    DETAIL_AFTER_TYPING); then it shows the paper highlighted in the results."""
+    async with tui(sample_library) as shelf:
+        first_before = shelf.main.papers.entries[0].id
+        await type_filter(shelf, "critique")
+        main = shelf.main
+        assert main.filter_bar.has_focus
+        highlighted = main.papers.highlighted_id
+        assert highlighted != first_before  # the results put another paper first
+        for _ in range(200):  # (until its timer has run)
+            if main.detail.entry is not None and main.detail.entry.id == highlighted:
+                break
+            await shelf.pause(0.01)
+        assert main.detail.entry.id == highlighted

@@ -50,6 +50,7 @@ CURSOR_SAVE_DELAY = 1.0
 POLL_INTERVAL = 2.0
 SLOW_FILTER = 0.3  # seconds before the counts line says the filter is still searching
 SLOW_LIKE = 0.4  # seconds before "Finding papers like …" is worth a toast
+DETAIL_AFTER_TYPING = 0.1  # seconds of no new result while typing a query before the detail follows
 
 
 class MainScreen(ShelfScreen):
@@ -64,6 +65,7 @@ class MainScreen(ShelfScreen):
         self._demo_folder = demo_folder
         self._classes_for_size()
         self._cursor_timer: Timer | None = None
+        self._detail_timer: Timer | None = None
         self._watcher = LibraryWatcher(library)
         self._showed_no_paper = True
         self._detail_pending = False
@@ -259,7 +261,12 @@ class MainScreen(ShelfScreen):
     def _highlighted(self, event: PaperList.Highlighted) -> None:
         # The detail and the notes follow a frame later: the list (what a keystroke changes)
         # paints first, and holding j redraws them once, for the paper the cursor stops on.
-        if not self._detail_pending and event.entry is not self.detail.entry:
+        # While a query is typed, once the results pause: redrawing the detail (a new layout
+        # of the screen) between the keys of a burst would hold back the list.
+        if self.filter_bar.has_focus and event.entry is not self.detail.entry:
+            self._detail_pending = True
+            self._show_current_later()
+        elif not self._detail_pending and event.entry is not self.detail.entry:
             self._detail_pending = True
             self.call_after_refresh(self._show_current)
         if (event.entry is None) != self._showed_no_paper:
@@ -268,6 +275,11 @@ class MainScreen(ShelfScreen):
             self._showed_no_paper = event.entry is None
             self.refresh_bindings()
         self._schedule_cursor_save()
+
+    def _show_current_later(self) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_AFTER_TYPING, self._show_current, name="detail-after-typing")
 
     def _show_current(self) -> None:
         """Bring the detail and the notes to the highlighted paper (if they lag behind)."""
