@@ -56,6 +56,16 @@ def _host(host) -> str:
 
 
 @pytest.fixture
+def git_without_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """git as a new user has it: no global or system config (so no identity either). The sync
+    tests use it (`pytest.mark.usefixtures`); child processes inherit it."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
 def seed_path() -> Path:
     """The real page of 78 papers beside the checkout; the test is skipped where it is absent."""
     if not SEED.exists():

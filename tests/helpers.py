@@ -57,3 +57,20 @@ def run_cli(*args: str, library: Path | None = None, stdin: bytes | None = None)
 def snapshot_dir(directory: Path) -> dict[str, bytes]:
     """Every file under a directory, by relative path, with its bytes."""
     return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def synced_pair(tmp_path: Path, papers: int = 5) -> tuple[Path, Path]:
+    """Two machines' libraries (`a`, `b`) of `papers` papers, synced through one bare repository
+    on local disk (`remote.git`). Needs git, and the git_without_user_config fixture."""
+    from storage.library import Library
+    from storage.sync.engine import sync_library
+
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
+    a, b = tmp_path / "a", tmp_path / "b"
+    library = Library.open(a)
+    library.import_papers([ImportedPaper(f"Shared paper {n}", "An abstract.") for n in range(papers)], "page.txt")
+    library.close()
+    sync_library(a, str(remote))
+    sync_library(b, str(remote))
+    return a, b

@@ -29,12 +29,7 @@ if shutil.which("git") is None:
 
 TITLES = [f"Kill test paper {n}" for n in range(6)]
 ROUNDS = 8
-
-
-@pytest.fixture(autouse=True)
-def git_without_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+pytestmark = pytest.mark.usefixtures("git_without_user_config")
 
 
 def start_sync(directory: Path) -> subprocess.Popen:

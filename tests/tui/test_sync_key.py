@@ -4,38 +4,22 @@ in and went out; a library that is not synced yet says how to set it up."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from storage.library import Library
 from storage.model.imported import ImportedPaper
 from storage.sync.engine import sync_library
+from tests.helpers import synced_pair
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="sync needs the git command, and none was found")
-
-
-@pytest.fixture(autouse=True)
-def git_without_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-
-
-def shared_pair(tmp_path: Path) -> tuple[Path, Path]:
-    remote = tmp_path / "remote.git"
-    subprocess.run(["git", "init", "--quiet", "--bare", str(remote)], check=True)
-    a, b = tmp_path / "a", tmp_path / "b"
-    library = Library.open(a)
-    library.import_papers([ImportedPaper(f"Shared paper {n}", "An abstract.") for n in range(5)], "page.txt")
-    library.close()
-    sync_library(a, str(remote))
-    sync_library(b, str(remote))
-    return a, b
+pytestmark = [
+    pytest.mark.skipif(shutil.which("git") is None, reason="sync needs the git command, and none was found"),
+    pytest.mark.usefixtures("git_without_user_config"),
+]
 
 
 async def test_p_syncs_and_what_came_in_is_listed(tmp_path, tui):
-    a, b = shared_pair(tmp_path)
+    a, b = synced_pair(tmp_path)
     other = Library.open(b)
     other.set_starred([other.entries()[2].id])
     other.close()
@@ -74,7 +58,7 @@ async def test_p_on_a_library_not_synced_yet_says_how(tmp_path, tui):
 async def test_sync_on_start(tmp_path, tui):
     from tui.cli.sync_command import set_when
 
-    a, b = shared_pair(tmp_path)
+    a, b = synced_pair(tmp_path)
     set_when(str(a), {"sync_on_start": "on"})
     other = Library.open(b)
     other.set_read([other.entries()[0].id])

@@ -16,12 +16,8 @@ if shutil.which("git") is None:
 
 
 @pytest.fixture(autouse=True)
-def git_without_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """git as a new user has it: no global or system config (so no identity either)."""
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
-        monkeypatch.delenv(name, raising=False)
+def _git_as_a_new_user(git_without_user_config) -> None:
+    """Every sync test runs with git as a new user has it (tests/conftest.py)."""
 
 
 @pytest.fixture
