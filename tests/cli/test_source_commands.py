@@ -59,6 +59,7 @@ def test_connection_refused_names_the_source(monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize(("args", "message"), [
+    (["fetch"], "the following arguments are required: SOURCE\n"),  # (not CATEGORY: only arxiv needs one)
     (["fetch", "arxiv"], "fetch arxiv: name at least one category"),
     (["fetch", "arxiv", "cs.LG", "--trending"], "fetch arxiv: --trending only go with `fetch hf`"),
     (["fetch", "ftp://example.org/feed"], "expected an http(s) URL of an RSS or Atom feed"),

@@ -20,7 +20,7 @@ HELP = {
 def add_parsers(sub) -> None:
     fetch = sub.add_parser("fetch", help=HELP["fetch"], description=HELP["fetch"])
     fetch.add_argument("source", metavar="SOURCE", help="hf, arxiv, or the URL of an RSS/Atom feed")
-    fetch.add_argument("categories", nargs="*", metavar="CATEGORY", help="arXiv categories, e.g. cs.LG cs.AI")
+    fetch.add_argument("categories", nargs="*", default=[], metavar="CATEGORY", help="arXiv categories, e.g. cs.LG cs.AI")
     period = fetch.add_mutually_exclusive_group()
     period.add_argument("--date", metavar="YYYY-MM-DD", help="HF: the daily papers of that day")
     period.add_argument("--week", metavar="YYYY-Www", help="HF: the papers of that ISO week")
