@@ -10,12 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 from storage import Library
+from tui.screens.background_job import BackgroundJob, JobCancelled
 
 TITLE_SEARCHES = 20  # per refresh: arXiv asks for 3 s between requests; the rest wait for the next R
-
-
-class Cancelled(Exception):
-    """The app is quitting: the refresh stops before its next write."""
 
 
 class WritesOnUiThread:
@@ -37,7 +34,7 @@ class WritesOnUiThread:
 
     def _write(self, write: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self._cancelled():
-            raise Cancelled
+            raise JobCancelled
 
         def on_ui_thread() -> Any:
             result = write(*args, **kwargs)
@@ -64,47 +61,33 @@ def refresh_sources(library: Library, report: Callable[[str], None]) -> str:
     return "\n".join(lines) or "No sources fetched yet: `papershelf fetch hf` (or arxiv CATEGORY, or a feed URL) first."
 
 
-class SourceRefresh:
+class SourceRefresh(BackgroundJob):
     """Runs `refresh_sources` in a thread worker of `screen`: `changed()` after each write,
     `progress(text)` as it goes ("" when done), a toast with the summary or the error."""
 
+    group = "sources"
+
     def __init__(self, screen: Any, changed: Callable[[], None], progress: Callable[[str], None]) -> None:
-        self.screen, self.changed, self.progress = screen, changed, progress
-        self.worker: Any = None
+        super().__init__(screen)
+        self.changed, self.progress = changed, progress
 
-    @property
-    def running(self) -> bool:
-        return self.worker is not None and self.worker.is_running
+    def already_running(self) -> None:
+        self.screen.notify("Already fetching: the list updates as papers arrive.", markup=False)
 
-    def start(self) -> None:
-        if self.running:
-            self.screen.notify("Already fetching: the list updates as papers arrive.", markup=False)
-            return
+    def starting(self) -> None:
         self.progress("fetching…")
-        self.worker = self.screen.run_worker(self._run, thread=True, group="sources", exit_on_error=False)
 
-    def _run(self) -> None:
-        from textual.worker import get_current_worker
-
-        from storage import PapershelfError
-
-        worker, app = get_current_worker(), self.screen.app
+    def work(self, worker: Any) -> str:
+        app = self.screen.app
         library = WritesOnUiThread(self.screen.library, app.call_from_thread, self.changed, lambda: worker.is_cancelled)
 
         def report(text: str) -> None:
             if not worker.is_cancelled:
                 app.call_from_thread(self.progress, text)
 
-        try:
-            summary, error = refresh_sources(library, report), None  # type: ignore[arg-type]
-        except Cancelled:
-            return
-        except PapershelfError as problem:
-            summary, error = "", problem
-        if not worker.is_cancelled:
-            app.call_from_thread(self._done, summary, error)
+        return refresh_sources(library, report)  # type: ignore[arg-type]
 
-    def _done(self, summary: str, error: Exception | None) -> None:
+    def done(self, summary: str, error: Exception | None) -> None:
         self.progress("")
         if error is not None:
             self.screen.notify(str(error), title="Fetch", severity="error", timeout=15, markup=False)

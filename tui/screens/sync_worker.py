@@ -10,37 +10,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui.screens.background_job import BackgroundJob
 
-class LibrarySync:
-    def __init__(self, screen: Any) -> None:
-        self.screen = screen
-        self.worker: Any = None
 
-    @property
-    def running(self) -> bool:
-        return self.worker is not None and self.worker.is_running
+class LibrarySync(BackgroundJob):
+    group = "sync"
 
-    def start(self) -> None:
-        if self.running:
-            self.screen.notify("Already syncing.", title="Sync", markup=False)
-            return
+    def already_running(self) -> None:
+        self.screen.notify("Already syncing.", title="Sync", markup=False)
+
+    def starting(self) -> None:
         self.screen.notify("Syncing…", title="Sync", timeout=3, markup=False)
-        self.worker = self.screen.run_worker(self._run, thread=True, group="sync", exit_on_error=False)
 
-    def _run(self) -> None:
-        from textual.worker import get_current_worker
+    def work(self, worker: Any) -> str:
+        from storage import sync_library
 
-        from storage import PapershelfError, sync_library
+        return sync_library(self.screen.library.directory).summary()
 
-        worker = get_current_worker()
-        try:
-            summary, error = sync_library(self.screen.library.directory).summary(), None
-        except PapershelfError as problem:
-            summary, error = "", problem
-        if not worker.is_cancelled:
-            self.screen.app.call_from_thread(self._done, summary, error)
-
-    def _done(self, summary: str, error: Exception | None) -> None:
+    def done(self, summary: str, error: Exception | None) -> None:
         if not self.screen.is_attached:
             return
         self.screen.poll_library()  # what came in, into the list
