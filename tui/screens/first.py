@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from textual.app import ComposeResult
-from textual.containers import Container, Horizontal, Vertical
 from textual.events import ScreenResume
 
 from storage import Entry, Paper, Shelf
@@ -24,7 +22,6 @@ from tui.screens.shelf_layout import ShelfScreen
 from tui.textual_private import skip_restyle
 from tui.widgets.detail import DetailView
 from tui.widgets.filter_bar import FilterBar
-from tui.widgets.key_bar import KeyBar
 from tui.widgets.notes_preview import NotesPreview
 from tui.widgets.paper_list import PaperList
 from tui.widgets.status import StatusLine
@@ -63,22 +60,13 @@ class FirstScreen(ShelfScreen):
         self._rows = PaperRows.of_entries(SavedRows(data["rows"], data["first"], entries))
         self._classes_for_size()
 
-    def compose(self) -> ComposeResult:
+    def make_widgets(self) -> None:
         self.status = StatusLine(id="status")
         self.filter_bar = FilterBar(_no_search, id="filter")
         self.papers = PaperList(id="papers")
         self.detail = DetailView(id="detail")
         self.detail.abstracts_pending = True
         self.notes = NotesPreview()
-        yield self.status
-        yield self.filter_bar
-        with Horizontal(id="panes"):
-            yield self.papers
-            with Vertical(id="side"):
-                yield self.detail
-                with Container(id="notes"):
-                    yield self.notes
-        yield KeyBar(priority=actions.KEY_BAR_PRIORITY)
 
     def on_mount(self) -> None:
         self.papers.set_rows(self._rows)

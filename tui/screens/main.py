@@ -10,8 +10,6 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on
-from textual.app import ComposeResult
-from textual.containers import Container, Horizontal, Vertical
 from textual.events import DescendantBlur, DescendantFocus, ScreenResume
 from textual.timer import Timer
 from textual.widgets import Input
@@ -34,7 +32,6 @@ from tui.session import next_unread, shorten, sort_label
 from tui.textual_private import skip_restyle
 from tui.widgets.detail import DetailView
 from tui.widgets.filter_bar import FilterBar
-from tui.widgets.key_bar import KeyBar
 from tui.widgets.notes_preview import NotesPreview
 from tui.widgets.paper_list import PaperList
 from tui.widgets.status import StatusLine
@@ -81,8 +78,7 @@ class MainScreen(ShelfScreen):
     def library(self) -> Library:
         return self.session.library
 
-    def compose(self) -> ComposeResult:
-        # Kept as attributes: they are still needed in on_unmount, after the DOM is gone.
+    def make_widgets(self) -> None:
         self.status = StatusLine(id="status")
         self.filter_bar = FilterBar(self.session.rows, id="filter")
         self.papers = PaperList(id="papers", empty_message="No papers match the filter (esc clears it)")
@@ -90,15 +86,6 @@ class MainScreen(ShelfScreen):
         self.detail = DetailView(id="detail")
         self.detail.abstracts_pending = not self.library.abstracts_loaded
         self.notes: NotesEditor | NotesPreview = NotesPreview()  # the editor a frame later
-        yield self.status
-        yield self.filter_bar
-        with Horizontal(id="panes"):
-            yield self.papers
-            with Vertical(id="side"):
-                yield self.detail
-                with Container(id="notes"):
-                    yield self.notes
-        yield KeyBar(priority=actions.KEY_BAR_PRIORITY)
 
     @property
     def current(self) -> Entry | None:
