@@ -3,7 +3,7 @@ the triage session (tui/session.py) hands over; drawn by tui/widgets/paper_list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from storage import Entry
@@ -25,7 +25,7 @@ class PaperRows:
     use, and a row's entry, spans and score are read from its match when it is drawn (the
     search's lazy results make that match only then)."""
 
-    __slots__ = ("_entries", "_ids", "_items", "_newer", "_plain", "_row_of", "with_scores")
+    __slots__ = ("_entries", "_ids", "_items", "_newer", "_newest", "_plain", "_row_of", "with_scores")
 
     def __init__(
         self, items: Iterable[Entry] | Iterable[MatchLike], *, plain: bool, with_scores: bool = False
@@ -34,6 +34,7 @@ class PaperRows:
         self._plain = plain
         self.with_scores = with_scores
         self._newer: dict[int, Entry] = {}  # row -> a newer version of its entry (a toggle)
+        self._newest: Mapping[str, Entry] = {}  # paper id -> its newest version (see `overlay`)
         self._entries: list[Entry] | None = None
         self._ids: list[str] | None = None
         self._row_of: dict[str, int] | None = None
@@ -50,10 +51,18 @@ class PaperRows:
     def __len__(self) -> int:
         return len(self._items)
 
+    def overlay(self, newest: Mapping[str, Entry]) -> PaperRows:
+        """Show `newest`'s version of a paper (read as rows are drawn: it may grow later).
+        For the entries a session wrote after the search read them; no work per row now."""
+        self._newest = newest
+        return self
+
     @property
     def entries(self) -> list[Entry]:
         if self._entries is None:
             self._entries = self._all_entries()
+            if newest := self._newest:
+                self._entries = [newest.get(entry.paper.id, entry) for entry in self._entries]
             for row, entry in self._newer.items():
                 self._entries[row] = entry
         return self._entries
@@ -74,7 +83,8 @@ class PaperRows:
     def entry(self, row: int) -> Entry:
         if self._newer and (newer := self._newer.get(row)) is not None:
             return newer
-        return self._items[row] if self._plain else self._items[row].entry
+        entry = self._items[row] if self._plain else self._items[row].entry
+        return self._newest.get(entry.paper.id, entry) if self._newest else entry
 
     def spans(self, row: int) -> Sequence[tuple[int, int]]:
         return () if self._plain else self._items[row].title_spans

@@ -232,7 +232,7 @@ class TriageSession:
     def rows(self, text: str, should_stop: ShouldStop | None = None) -> PaperRows:
         """Runs in the filter worker thread: the filter in the chosen sort order, or `like:ID`;
         abandoned (SearchCancelled) as soon as `should_stop()` is true."""
-        return rows(self.library, text, self.sort_order(), should_stop)
+        return rows(self.library, text, self.sort_order(), should_stop).overlay(self.written)
 
     def results_shown(self, query: str) -> bool:
         """The results of `query` are shown now. True for a new query (the cursor goes to its

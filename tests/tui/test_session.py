@@ -41,6 +41,19 @@ def test_written_entries_overlay_until_the_library_changes(session, sample_libra
     assert session.written == {}
 
 
+def test_rows_of_a_search_show_what_the_session_wrote_after_it(session, sample_library):
+    """A search that read the library before a toggle must not undo the toggle on screen: its
+    rows show the session's newest version of each paper, as they are drawn."""
+    rows = session.rows("")
+    pid = rows.entry(2).id
+    assert not rows.entry(2).shelf.starred
+    [entry] = sample_library.set_starred([pid], True)
+    session.wrote([entry])
+    assert rows.entry(2) is entry
+    assert rows.entries[2] is entry
+    assert [e.id for e in rows.entries] == [e.id for e in session.rows("").entries]  # same order
+
+
 def test_a_new_query_moves_the_cursor_the_same_or_a_cleared_one_does_not(session):
     assert session.results_shown("agents ") is True
     assert session.query == "agents"

@@ -214,8 +214,7 @@ class MainScreen(ShelfScreen):
         if not self.filter_bar.is_newest(event):  # keys came while it bubbled up: stale
             return
         new_query = self.session.results_shown(event.query)
-        self.papers.set_rows(event.result, keep_cursor=not new_query)
-        self.papers.update_entries(self.session.written.values())
+        self.papers.set_rows(event.result, keep_cursor=not new_query)  # (newest entries: PaperRows.overlay)
         self._show_counts()
 
     @on(FilterBar.Submitted)
