@@ -34,7 +34,7 @@ _PUBLIC = {
     "storage.sync.engine": ("sync_library", "SyncResult"),
     "storage.sync.git": ("SyncError",),
     "storage.sync.status": ("repository_status", "RepoStatus"),
-    "storage.sync.settings": ("SYNC_ON_START", "SYNC_ON_QUIT"),
+    "storage.sync.settings": ("SYNC_ON_START", "SYNC_ON_QUIT", "wants_sync"),
     "storage.sources.endpoints": ("hf_url",),
 }
 _MODULES = {"doctor": "storage.tools.doctor", "library": "storage.library"}

@@ -51,6 +51,16 @@ def no_network(monkeypatch: pytest.MonkeyPatch):
         pytest.fail(f"the test tried to reach the network: {', '.join(attempts)}")
 
 
+@pytest.fixture(autouse=True)
+def sources_on_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every source endpoint at a loopback port nobody listens on, unless a test points it at
+    its local server (the `endpoints` fixture): a papershelf run as a subprocess (run_cli, a
+    pty) is outside no_network's reach, and must not reach the real sources either."""
+    monkeypatch.setenv("PAPERSHELF_HF_URL", "http://127.0.0.1:9/hf")
+    monkeypatch.setenv("PAPERSHELF_ARXIV_API_URL", "http://127.0.0.1:9/arxiv/api/query")
+    monkeypatch.setenv("PAPERSHELF_ARXIV_RSS_URL", "http://127.0.0.1:9/arxiv/rss")
+
+
 def _host(host) -> str:
     return host.decode() if isinstance(host, bytes) else str(host)
 

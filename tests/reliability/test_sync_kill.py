@@ -72,6 +72,18 @@ def assert_sound(directory: Path) -> None:
     assert report.healthy, "\n".join(report.lines())
 
 
+def kill_within(process: subprocess.Popen, seconds: float) -> bool:
+    """SIGKILL `process` if it is still running `seconds` from now (it is waited on, not slept
+    on: an earlier end is seen at once). Whether it was killed."""
+    try:
+        process.wait(timeout=seconds)
+        return False
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+        return True
+
+
 def time_of_a_merging_sync(a: Path, b: Path) -> float:
     """How long `papershelf sync` of A takes here when B's changes are there to merge: the
     span the kills are spread over (a fixed span would miss a fast machine's syncs)."""
@@ -104,12 +116,7 @@ def test_a_killed_sync_loses_nothing_and_the_next_one_finishes(tmp_path: Path, s
             tokens.append(f"k{seed}r{round_}{side.name}")
             annotate(side, rng, tokens[-1], f"Round {round_} paper from {side.name}" if rng.random() < 0.4 else None)
         sync_library(b)  # the killed sync of A has B's changes to merge
-        process = start_sync(a)
-        time.sleep(rng.uniform(0.0, span))  # the kill lands anywhere from the start to the end
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGKILL)
-            killed += 1
-        process.wait(timeout=60)
+        killed += kill_within(start_sync(a), rng.uniform(0.0, span))  # anywhere from the start to the end
         assert_sound(a)
         sync_library(a)  # the next sync finishes the job
         assert_sound(a)
@@ -141,10 +148,7 @@ def test_a_killed_first_sync_of_a_new_machine_is_finished_by_the_same_command(tm
             annotate(machine, rng, f"own{attempt}", f"Own paper {attempt}")
         process = subprocess.Popen([sys.executable, "-m", "tui", "--library", str(machine), "sync", "--remote", str(remote)],
                                    cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        time.sleep(rng.uniform(0.1, 0.7))
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=60)
+        kill_within(process, rng.uniform(0.1, 0.7))
         sync_library(machine, str(remote))
         sync_library(a)
         assert_sound(machine)

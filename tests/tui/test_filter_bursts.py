@@ -32,12 +32,22 @@ def burst(rng: random.Random) -> str:
 
 
 async def type_burst(app, rng: random.Random, text: str) -> None:
-    """Keys as a terminal sends them, a typist's moment apart (0 to 5 ms), each posted without
-    waiting for the app to handle the one before (Pilot.press would wait for it)."""
+    """Keys as a terminal sends them, each posted without waiting for the app to handle the one
+    before (Pilot.press would wait for it), a few turns of the event loop apart (none, or up to
+    twenty: the app gets through some of its messages between two keys, not all)."""
     for char in text:
         key, character = NAMED.get(char, (_character_to_key(char) if not char.isalnum() else char, char))
         app._driver.send_message(events.Key(key, character))
-        await asyncio.sleep(rng.choice((0, 0, 0.001, 0.005)))
+        for _ in range(rng.choice((0, 0, 3, 20))):
+            await loop_turn()
+
+
+async def loop_turn() -> None:
+    """Let the event loop run the callbacks that are ready, once (no clock involved)."""
+    loop = asyncio.get_running_loop()
+    turned = loop.create_future()
+    loop.call_soon(turned.set_result, None)
+    await turned
 
 
 def expected_ids(screen: MainScreen, text: str) -> list[str]:

@@ -239,6 +239,7 @@ async def test_o_with_several_links_asks_which(tui, empty_library, monkeypatch):
 
 
 async def test_o_without_links_offers_title_searches(tui, empty_library, monkeypatch):
+    monkeypatch.delenv("PAPERSHELF_HF_URL")  # the default site (a browser would open it: captured here)
     opened: list[str] = []
     monkeypatch.setattr(PapershelfApp, "open_url", lambda self, url, new_tab=True: opened.append(url))
     empty_library.import_text("Mar 11\n\nNo Links Here\n\nJust an abstract.\n", "page.txt")

@@ -144,7 +144,8 @@ def test_only_web_links_are_offered_and_details_links_count_once():
     assert web_links(only_bad) == []
 
 
-def test_title_searches_encode_the_title():
+def test_title_searches_encode_the_title(monkeypatch):
+    monkeypatch.delenv("PAPERSHELF_HF_URL")  # the default site: only a URL is built here
     arxiv, hf = title_searches("Q&A:  100% #1 / ünïcode?")
     assert arxiv.url == "https://arxiv.org/search/?query=Q%26A%3A+100%25+%231+%2F+%C3%BCn%C3%AFcode%3F&searchtype=title"
     assert hf.url == "https://huggingface.co/papers?q=Q%26A%3A+100%25+%231+%2F+%C3%BCn%C3%AFcode%3F"

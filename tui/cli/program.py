@@ -211,9 +211,11 @@ def _after_quit(app) -> int:
     """Sync once the app has given the terminal back, if the library says so (`sync --on-quit`)
     and the user quit (a closed terminal or a signal ends the process at once)."""
     if app.quit_by_user and app.library is not None:
-        from tui.cli.sync_command import sync_after_quit, wants_sync_on_quit
+        from storage import SYNC_ON_QUIT, wants_sync
 
-        if wants_sync_on_quit(app.library):  # (the library is closed: its settings are still in memory)
+        if wants_sync(app.library, SYNC_ON_QUIT):  # (the library is closed: its settings are still in memory)
+            from tui.cli.sync_command import sync_after_quit
+
             return sync_after_quit(app.library.directory)
     return 0
 

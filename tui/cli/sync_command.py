@@ -40,12 +40,6 @@ def set_when(directory: str | None, choices: dict[str, str | None]) -> int:
     return 0
 
 
-def wants_sync_on_quit(library) -> bool:
-    from storage import SYNC_ON_QUIT
-
-    return bool(library.get_setting(SYNC_ON_QUIT)) and (library.directory / ".git").is_dir()
-
-
 def sync_after_quit(directory) -> int:
     """The TUI has quit (by `q`) and its terminal is back: sync there, saying so first, as a
     plain `papershelf sync` would. A failure is one line and status 1; the library is as the

@@ -19,7 +19,7 @@ from storage import Library
 from storage import Entry
 from storage import DEFAULT_SORT
 from storage import clean_block
-from storage import SYNC_ON_START
+from storage import SYNC_ON_START, wants_sync
 from tui import actions
 from tui.platform.watch import LibraryWatcher
 from tui.screens import flows
@@ -108,7 +108,7 @@ class MainScreen(ShelfScreen):
         self.ready.set()
         if not self.library.abstracts_loaded:  # read them once the first screen is painted
             self.call_after_refresh(self.library.load_abstracts_in_background, self._abstracts_loaded_elsewhere)
-        if self.library.get_setting(SYNC_ON_START) and (self.library.directory / ".git").is_dir():
+        if wants_sync(self.library, SYNC_ON_START):
             self.call_after_refresh(self.action_sync)
 
     def on_screen_resume(self, event: ScreenResume) -> None:
@@ -249,12 +249,12 @@ class MainScreen(ShelfScreen):
         # paints first, and holding j redraws them once, for the paper the cursor stops on.
         # While a query is typed, once the results pause: redrawing the detail (a new layout
         # of the screen) between the keys of a burst would hold back the list.
-        if self.filter_bar.has_focus and event.entry is not self.detail.entry:
+        if event.entry is not self.detail.entry:
+            if self.filter_bar.has_focus:
+                self._show_current_later()
+            elif not self._detail_pending:
+                self.call_after_refresh(self._show_current)
             self._detail_pending = True
-            self._show_current_later()
-        elif not self._detail_pending and event.entry is not self.detail.entry:
-            self._detail_pending = True
-            self.call_after_refresh(self._show_current)
         if (event.entry is None) != self._showed_no_paper:
             # Paper actions turn on or off; refreshing bindings rebuilds the footer, so not
             # on every cursor move.

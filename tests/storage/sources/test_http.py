@@ -128,10 +128,10 @@ def test_timeout(endpoints, clock):
 
 
 def test_non_loopback_hosts_are_refused_by_the_guard(client, no_network, monkeypatch):
-    monkeypatch.setenv("PAPERSHELF_HF_URL", "https://huggingface.co")
-    with pytest.raises(SourceError, match="^Hugging Face: cannot connect to huggingface.co"):
+    monkeypatch.setenv("PAPERSHELF_HF_URL", "https://papers.invalid")  # (.invalid: never a real host)
+    with pytest.raises(SourceError, match="^Hugging Face: cannot connect to papers.invalid"):
         hf.fetch_daily(client)
-    assert no_network == ["resolve huggingface.co"]
+    assert no_network == ["resolve papers.invalid"]
     no_network.clear()  # the attempt was this test's point
 
 
