@@ -2,26 +2,30 @@
 
 Same answers as `matching.search_entries` (a property test holds them equal), but:
 
-- each entry's folded search key is built once, and kept in step by `update`/`remove`;
+- exact hits come from words, not scans: each field's whitespace-separated words -> the entries
+  holding them (words.py). A term without whitespace is in a field exactly when it is in one of
+  its words, so its hits are the entries of the few vocabulary words containing it. Phrases
+  (with spaces) are checked, text by text, only in the entries holding each of their words;
+- only the head of each entry's folded search key (title, tags, notes) is kept, for title
+  positions and `title:`/`note:`; the folded abstract is not (it would double the memory);
 - `is:`/`has:`/`tag:` are sets of entry slots, combined with set algebra;
 - the fuzzy part of a word is one `rapidfuzz.process.extract` over the vocabulary of title
   and tag words (tens of thousands of short strings, not 100,000 titles), then postings;
-- exact hits of each term are cached; a new term that contains a cached one (the user typed
-  one more letter, or deleted one) only re-checks that term's hits: substring matching
-  narrows monotonically, so this is exact, not a heuristic;
-- a term checked after a more selective one only looks at the entries still in the running;
-- a search can be abandoned: `should_stop` is asked between terms and every STOP_CHECK_EVERY
-  entries scanned, and SearchCancelled is raised (a newer keystroke makes the search stale:
-  it must not hold the index, and the CPU, until it ends).
+- exact hits of recent terms are cached (the second word of a query, a word typed again);
+- a search can be abandoned: `should_stop` is asked between terms and as words or entries are
+  gone through, and SearchCancelled is raised (a newer keystroke makes the search stale: it
+  must not hold the index, and the CPU, until it ends).
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from bisect import bisect_right
+from itertools import accumulate, chain, islice
 from typing import Any, overload
 
 from rapidfuzz import fuzz, process
@@ -29,17 +33,16 @@ from rapidfuzz import fuzz, process
 from storage.model.records import NO_DETAILS, Entry
 from storage.search.language import FACT_FIELDS, ParsedQuery, Term, parse_query
 from storage.search.matching import (
-    FIELD_SCORE,
     FUZZY_CUTOFF,
     IN_ABSTRACT,
     IN_NOTES,
     IN_TAGS,
-    TITLE_SCORE,
     Match,
     SearchKeys,
     Span,
     entry_flags,
     entry_tags,
+    exact_score,
     fact_slots,
     is_fuzzy,
     merge_spans,
@@ -47,18 +50,15 @@ from storage.search.matching import (
     term_span,
     title_term_span,
 )
+from storage.search.words import Posting, Words
 
 EXACT_CACHE_TERMS = 48
 EXACT_CACHE_SLOTS_PER_ENTRY = 4  # memory bound: cached hits, summed, <= this x library size
 RATIO_CACHE_WORDS = 64
-PARTIAL_TERMS = 8  # scans limited to a domain (the second word of a query), kept for the next keystroke
 COMPACT_AFTER = 1024  # removed slots tolerated before the slot arrays are rebuilt
-NARROW_FACTOR = 2  # check only the entries in the running when they are this many times fewer
-STOP_CHECK_EVERY = 4096  # entries scanned between two looks at `should_stop` (~1 ms at most)
+STOP_CHECK_EVERY = 4096  # entries checked between two looks at `should_stop` (~1 ms at most)
 
-Hits = dict[int, int]  # slot -> where the term first occurs (SearchKeys.where)
-Posting = int | list[int]  # the slots of a title/tag word: one, or a list
-Starts = tuple[dict[int, int], int, Hits]  # a contained term's first positions, offset, hits
+IN_TITLE = 1 << 62  # a hit somewhere in the title: its position is found when a row shows it
 
 # Results can be 100,000 long: tuple.__new__ skips the named tuple's Python-level __new__.
 _new_tuple = tuple.__new__
@@ -84,21 +84,18 @@ class SearchIndex:
 
     def _build(self, entries: Iterable[Entry]) -> None:
         self._entries: list[Entry | None] = []
-        self._keys: list[SearchKeys | None] = []
-        self._texts: list[str] = []  # _keys[i].text, or "" for a removed slot
+        self._keys: list[SearchKeys | None] = []  # the head of each search key: title, tags, notes
         self._slots: dict[str, int] = {}
         self._alive: set[int] = set()
         self._flags: defaultdict[str, set[int]] = defaultdict(set)
         self._tags: defaultdict[str, set[int]] = defaultdict(set)
-        # title/tag word -> its slots: a bare slot while the word is in one title only (most
-        # words are: a list costs ~90 bytes more), then a list (a set costs 216 bytes). A slot is
-        # in a word's list once (tokens() is a set). A word stays once seen (maybe with []).
+        self._words = tuple(Words() for _ in FIELDS_IN_ORDER)  # each field's words -> slots
+        # title/tag word (\w+, for fuzzy matching) -> its slots: a bare slot while the word is in
+        # one title only (most words are: a list costs ~90 bytes more), then a list (a set costs
+        # 216 bytes). A slot is in a word's list once (tokens() is a set). A word stays once seen.
         self._postings: dict[str, Posting] = {}
-        self._vocabulary: list[str] = []  # every word ever in _postings
-        self._exact_cache: dict[str, Hits] = {}
-        self._positions: dict[str, dict[int, int]] = {}  # the same terms: slot -> first position
-        # value -> (hits, first positions, the domain they cover): scans of a few slots only
-        self._partial: dict[str, tuple[Hits, dict[int, int], set[int]]] = {}
+        self._vocabulary: dict[tuple[int, bool], list[str]] = {}  # every word ever in _postings, by _shape
+        self._exact_cache: dict[str, _Exact] = {}
         self._ratio_cache: dict[str, dict[str, float]] = {}
         for entry in entries:
             self._add(entry)
@@ -118,11 +115,10 @@ class SearchIndex:
             slot = self._slots.get(entry.id)
             if slot is None:
                 slot = self._add(entry)
-            else:
-                self._reindex(slot, entry)
+            elif not self._reindex(slot, entry):
+                return  # a read/star toggle: no word, and no cached hit, changed
             self._refresh_vocabulary()
-            self._recheck_cached(slot)
-            self._partial.clear()
+            self._forget_cached(slot)
 
     def remove(self, paper_id: str) -> None:
         """Forget an entry; an unknown id is ignored."""
@@ -132,10 +128,7 @@ class SearchIndex:
                 return
             self._unindex(slot)
             self._entries[slot] = self._keys[slot] = None
-            self._texts[slot] = ""
-            for hits in (*self._exact_cache.values(), *self._positions.values()):
-                hits.pop(slot, None)
-            self._partial.clear()
+            self._forget_cached(slot)
             if len(self._entries) - len(self._slots) > max(COMPACT_AFTER, len(self._slots)):
                 self._build([e for e in self._entries if e is not None])
 
@@ -143,22 +136,21 @@ class SearchIndex:
         """Forget cached term results (they stay correct; this is for measuring cold searches)."""
         with self._lock:
             self._exact_cache.clear()
-            self._positions.clear()
-            self._partial.clear()
             self._ratio_cache.clear()
 
     def _add(self, entry: Entry) -> int:
         slot = len(self._entries)
         self._entries.append(None)
         self._keys.append(None)
-        self._texts.append("")
         self._index(slot, entry)
         return slot
 
     def _index(self, slot: int, entry: Entry) -> None:
-        keys = self._fill(slot, entry)
+        full = self._fill(slot, entry)
+        for words, field_words in zip(self._words, _field_words(full)):
+            words.add(slot, field_words)
         postings = self._postings
-        for token in keys.tokens():  # _post, inlined: 1,000,000 words at 100,000 papers
+        for token in full.tokens():  # _post, inlined: 1,000,000 words at 100,000 papers
             held = postings.get(token)
             if held is None:
                 postings[token] = slot
@@ -168,43 +160,70 @@ class SearchIndex:
                 held.append(slot)
 
     def _fill(self, slot: int, entry: Entry) -> SearchKeys:
-        """Everything about a slot but its title/tag words."""
-        keys = SearchKeys.of(entry)
+        """Everything about a slot but its words; returns its whole search key."""
+        full = SearchKeys.of(entry)
         self._slots[entry.id] = slot
         self._alive.add(slot)
-        self._entries[slot], self._keys[slot], self._texts[slot] = entry, keys, keys.text
+        self._entries[slot], self._keys[slot] = entry, _head(full)
         paper = entry.paper
         if paper.links or not entry.shelf.is_blank or paper.authors or paper.arxiv_id or paper.details is not NO_DETAILS:  # most entries have no flag at all
             for flag in entry_flags(entry):
                 self._flags[flag].add(slot)
             for tag in entry_tags(entry):
                 self._tags[tag].add(slot)
-        return keys
+        return full
 
-    def _reindex(self, slot: int, entry: Entry) -> None:
-        """A changed entry; a read/star toggle or a note leaves the word postings alone."""
-        old = self._keys[slot]
-        assert old is not None
+    def _reindex(self, slot: int, entry: Entry) -> bool:
+        """A changed entry; whether its text changed (a read/star toggle leaves the words alone)."""
+        old_entry = self._entries[slot]
+        assert old_entry is not None
         self._unflag(slot)
+        old_paper = old_entry.paper
+        same_text = (old_paper.title, old_paper.abstract, old_entry.shelf.tags, old_entry.shelf.notes) == (
+            entry.paper.title, entry.paper.abstract, entry.shelf.tags, entry.shelf.notes)  # fmt: skip
+        old = None if same_text else SearchKeys.of(old_entry)
         keys = self._fill(slot, entry)
-        if old.text[: old.tags_end] != keys.text[: keys.tags_end]:
-            before, after = old.tokens(), keys.tokens()
-            for token in before - after:
-                _unpost(self._postings, token, slot)
-            for token in after - before:
-                _post(self._postings, token, slot)
+        if old is None:
+            return False
+        for words, before, after in zip(self._words, _field_words(old), _field_words(keys)):
+            words.discard(slot, before - after)
+            words.add(slot, after - before)
+        before, after = old.tokens(), keys.tokens()
+        for token in before - after:
+            _unpost(self._postings, token, slot)
+        for token in after - before:
+            _post(self._postings, token, slot)
+        return True
 
     def _refresh_vocabulary(self) -> None:
         """New title/tag words change what fuzzy matching can find."""
-        if len(self._vocabulary) != len(self._postings):
-            self._vocabulary = list(self._postings)
+        if sum(map(len, self._vocabulary.values())) != len(self._postings):
+            self._vocabulary = defaultdict(list)
+            for word in self._postings:
+                self._vocabulary[_shape(word)].append(word)
             self._ratio_cache.clear()
 
+    def _fuzzy_candidates(self, value: str) -> list[str]:
+        """The vocabulary words that can be within FUZZY_CUTOFF of `value`: fuzz.ratio is
+        100 * (1 - indel distance / (len(a) + len(b))), and the distance is at least the
+        difference in length, so longer or shorter words are out (as are words of digits
+        only, for a value with no digit: they share no character). Titles number things:
+        most of the vocabulary can be numbers."""
+        slack = 1 - FUZZY_CUTOFF / 100
+        shortest = math.floor(len(value) * (1 - slack) / (1 + slack))
+        longest = math.ceil(len(value) * (1 + slack) / (1 - slack))
+        digits = (True, False) if any(c.isdigit() for c in value) else (False,)
+        vocabulary = self._vocabulary
+        return [w for n in range(shortest, longest + 1) for d in digits for w in vocabulary.get((n, d), ())]
+
     def _unindex(self, slot: int) -> None:
-        keys = self._keys[slot]
-        assert keys is not None
+        entry = self._entries[slot]
+        assert entry is not None
         self._unflag(slot)
-        for token in keys.tokens():
+        full = SearchKeys.of(entry)
+        for words, field_words in zip(self._words, _field_words(full)):
+            words.discard(slot, field_words)
+        for token in full.tokens():
             _unpost(self._postings, token, slot)
 
     def _unflag(self, slot: int) -> None:
@@ -216,17 +235,15 @@ class SearchIndex:
         for tag in entry_tags(entry):
             self._tags[tag].discard(slot)
 
-    def _recheck_cached(self, slot: int) -> None:
-        keys = self._keys[slot]
-        assert keys is not None
-        for value, hits in self._exact_cache.items():
-            position = keys.text.find(value)
-            if position < 0:
-                hits.pop(slot, None)
-                self._positions[value].pop(slot, None)
-            else:
-                hits[slot] = keys.where(position)
-                self._positions[value][slot] = position
+    def _forget_cached(self, slot: int) -> None:
+        """Drop the cached terms whose hits the slot's new text (or its removal) changes. They
+        are never changed in place: results already handed out keep reading them."""
+        entry = self._entries[slot]
+        full = None if entry is None else SearchKeys.of(entry)
+        for value, exact in list(self._exact_cache.items()):
+            where = None if full is None else full.find(value)
+            if exact.get(slot) != (None if where is None else WHERE[_field_of(where)]):
+                del self._exact_cache[value]
 
     # --- searching ---------------------------------------------------------------------------
 
@@ -251,15 +268,21 @@ class SearchIndex:
         if query.is_empty:
             return self._lazy([i for i, entry in enumerate(self._entries) if entry is not None], _NO_SCORES, [], [])
         domain = self._flag_domain(query.filters)
-        scored: dict[Term, _Scored] = {}
+        found: dict[Term, _Found] = {}
         for term in sorted(set(query.scored_terms), key=self._cost):
-            scored[term] = self._score(term, domain)
-            domain = _within(scored[term].scores, domain)
+            found[term] = self._find(term)
+            matched = found[term].matched()
+            domain = matched if domain is None else _within(matched, domain)  # (read, never changed)
             self._check()
         domain = self._apply_filters(query.filters, domain)
         self._check()
-        order = sorted(self._alive if domain is None else domain)
-        return self._results(query, order, scored)
+        if domain is None:
+            domain = self._alive
+        title_terms = [t for t in query.terms if t.field == "title" and not t.negated]
+        if not found:
+            return self._lazy(sorted(domain), _NO_SCORES, [], title_terms)
+        order, totals = self._rank(query.scored_terms, found, domain)
+        return self._lazy(order, totals, list(found.values()), title_terms)
 
     def _check(self) -> None:
         if self._should_stop():
@@ -276,9 +299,9 @@ class SearchIndex:
             yield chunk
 
     def _cost(self, term: Term) -> tuple[int, int]:
-        """Cheapest first: fewest entries to check, then the longest (likely rarest) term."""
-        base = self._narrowing_base(term.value)
-        return (len(self._alive) if base is None else len(self._exact_cache[base])), -len(term.value)
+        """Cheapest first: a cached term by its hits, then the longest (likely rarest) term."""
+        cached = self._exact_cache.get(term.value)
+        return (len(self._alive) if cached is None else len(cached.all)), -len(term.value)
 
     def _flag_domain(self, filters: Iterable[Term]) -> set[int] | None:
         """Entries allowed by is:/has:/tag: (None: all of them)."""
@@ -299,8 +322,8 @@ class SearchIndex:
         """title:, note: and negated free terms, on whatever is left."""
         for term in filters:
             if term.is_free:
-                excluded, _ = self._exact(term.value, domain)
-                domain = (self._alive if domain is None else domain) - excluded.keys()
+                excluded = self._exact(term.value).all
+                domain = (self._alive if domain is None else domain) - excluded
             elif term.field in ("title", "note"):
                 domain = self._field_filter(term, self._alive if domain is None else domain)
             elif term.field in FACT_FIELDS:
@@ -319,111 +342,94 @@ class SearchIndex:
                 kept.update(i for i in chunk if (value in keys[i].notes) == keep)  # type: ignore[union-attr]
         return kept
 
-    def _score(self, term: Term, domain: set[int] | None) -> _Scored:
-        """A positive free term's hits and scores, for the slots in `domain` it matches."""
-        exact, inside_domain = self._exact(term.value, domain)
+    def _find(self, term: Term) -> _Found:
+        """A positive free term's exact and fuzzy hits."""
+        exact = self._exact(term.value)
         self._check()
         ratios = self._ratios(term) if is_fuzzy(term) else {}
-        best = self._best_ratios(ratios)
-        hits = exact if domain is None or inside_domain else {i: exact[i] for i in _within(exact, domain)}
-        get_score = FIELD_SCORE.get
-        scores = {i: get_score(where, TITLE_SCORE) for i, where in hits.items()}
-        for i in best if domain is None else _within(best, domain):
-            scores[i] = term_score(exact.get(i), best[i])  # type: ignore[assignment]
-        return _Scored(term.value, exact, ratios, best, scores)  # type: ignore[arg-type]
+        return _Found(term.value, exact, ratios, self._best_ratios(ratios))
 
-    # --- exact hits, narrowed and cached -----------------------------------------------------
+    # --- ranking ---------------------------------------------------------------------------------
 
-    def _exact(self, value: str, domain: set[int] | None) -> tuple[Hits, bool]:
-        """slot -> where `value` occurs, covering at least `domain` (all entries if None); and
-        whether the hits lie inside `domain` (a scan of the domain only)."""
+    def _rank(self, terms: Sequence[Term], found: dict[Term, _Found], domain: set[int]) -> tuple[_Ranked, _GroupScores]:
+        """The slots of `domain` best first (ties in page order), and each one's score: the sum
+        of its terms' scores, in query order, as the reference adds them. An exact hit scores
+        by its field, so the slots fall in a few groups by the field each term hit (found
+        with set intersections); those a typo also matched are scored one by one."""
+        typos = set().union(*(f.best.keys() & domain for f in found.values()))
+        groups: defaultdict[float, list[set[int]]] = defaultdict(list)
+        self._group(domain - typos if typos else domain, list(found), (), terms, found, groups)
+        for i in typos:
+            total = 0.0
+            for term in terms:
+                total += term_score(found[term].exact.get(i), found[term].best.get(i))  # type: ignore[operator]
+            groups[total].append({i})
+        totals = sorted(groups, reverse=True)
+        merged = [sets[0] if len(sets) == 1 else set().union(*sets) for sets in (groups[t] for t in totals)]
+        return _Ranked(merged, self._check), _GroupScores(totals, merged)
+
+    def _group(
+        self, slots: set[int], distinct: list[Term], fields: tuple[int, ...], terms: Sequence[Term],
+        found: dict[Term, _Found], groups: defaultdict[float, list[set[int]]],
+    ) -> None:
+        """Split `slots` by the field each distinct term hit (one term per level); a group's
+        total is the same for all its slots."""
+        if not slots:
+            return
+        self._check()
+        if len(fields) == len(distinct):
+            score = {term: FIELD_SCORES[field] for term, field in zip(distinct, fields)}
+            total = 0.0
+            for term in terms:
+                total += score[term]
+            groups[total].append(slots)
+            return
+        for field, hits in enumerate(found[distinct[len(fields)]].exact.fields):
+            self._group(_within(hits, slots), distinct, (*fields, field), terms, found, groups)
+
+    # --- exact hits, from the words, cached ----------------------------------------------------
+
+    def _exact(self, value: str) -> _Exact:
+        """The entries holding `value`, by the field it first occurs in."""
         cached = self._exact_cache.pop(value, None)
-        if cached is not None:
-            self._exact_cache[value] = cached  # now the most recently used
-            return cached, False
-        base_value = self._narrowing_base(value)
-        if base_value is None:
-            base, starts = None, None
-        else:
-            base = self._exact_cache[base_value]
-            starts = (self._positions[base_value], value.find(base_value), base)
-        size = len(self._alive) if base is None else len(base)
-        if domain is not None and len(domain) * NARROW_FACTOR < size:
-            return self._scan_domain(value, domain, base, starts), True
-        hits, positions = self._scan(value, range(len(self._texts)) if base is None else base, starts)
-        self._remember(value, hits, positions)
-        return hits, False
+        if cached is None:
+            cached = self._phrase_hits(value) if _has_space(value) else self._word_hits(value)
+        self._exact_cache[value] = cached  # (again: now the most recently used)
+        self._trim_cache()
+        return cached
 
-    def _scan_domain(
-        self, value: str, domain: set[int], base: Hits | None, starts: Starts | None
-    ) -> Hits:
-        """`value` in the slots of `domain` only; narrowed by the previous keystroke's scan of
-        a domain that held this one, when that leaves fewer slots than the cached `base`."""
-        kept = self._partial.get(value)
-        if kept is not None and kept[2] == domain:  # the same query again (a refilter)
-            return kept[0]
-        slots: Iterable[int] = domain if base is None else _within(domain, base)
-        partial = self._partial_base(value, domain)
-        if partial is not None and len(partial[1]) <= len(slots):  # type: ignore[arg-type]
-            cached_value, partial_hits = partial
-            slots = _within(domain, partial_hits)
-            starts = (self._partial[cached_value][1], value.find(cached_value), partial_hits)
-        hits, positions = self._scan(value, slots, starts)
-        self._partial[value] = (hits, positions, domain)
-        while len(self._partial) > PARTIAL_TERMS:
-            del self._partial[next(iter(self._partial))]
-        return hits
+    def _word_hits(self, value: str) -> _Exact:
+        """A term without whitespace: the slots of the words containing it, field by field
+        (all at C speed: a broad word has 100,000 hits)."""
+        title, tags, notes, abstract = (words.slots(value, self._check) for words in self._words)
+        self._check()
+        tags -= title
+        notes.difference_update(title, tags)
+        abstract.difference_update(title, tags, notes)
+        return _Exact((title, tags, notes, abstract))
 
-    def _partial_base(self, value: str, domain: set[int]) -> tuple[str, Hits] | None:
-        """A kept domain scan of a term inside `value`, over a domain holding `domain`."""
-        best = None
-        for cached, (hits, _, covered) in self._partial.items():
-            if cached in value and (best is None or len(hits) < len(best[1])) and domain <= covered:
-                best = (cached, hits)
-        return best
+    def _phrase_hits(self, value: str) -> _Exact:
+        """A term with spaces: checked in the entries holding every one of its words (in any
+        field), in the head of the key first, then in the whole key."""
+        candidates: set[int] | None = None
+        for part in value.split():
+            holding = set().union(*(words.slots(part, self._check) for words in self._words))
+            candidates = holding if candidates is None else candidates & holding
+        fields: tuple[set[int], ...] = (set(), set(), set(), set())
+        keys, entries = self._keys, self._entries
+        for chunk in self._chunks(sorted(candidates or ())):
+            for i in chunk:
+                position = keys[i].text.find(value)  # type: ignore[union-attr]
+                where = keys[i].where(position) if position >= 0 else SearchKeys.of(entries[i]).find(value)  # type: ignore[arg-type, union-attr]
+                if where is not None:
+                    fields[_field_of(where)].add(i)
+        return _Exact(fields)
 
-    def _narrowing_base(self, value: str) -> str | None:
-        """The cached term inside `value` with the fewest hits: every hit of `value` is a hit
-        of it, at its first position or later (less the offset of the term in `value`)."""
-        best = None
-        for cached, hits in self._exact_cache.items():
-            if cached in value and (best is None or len(hits) < len(self._exact_cache[best])):
-                best = cached
-        return best
-
-    def _scan(
-        self, value: str, slots: Iterable[int], starts: Starts | None = None
-    ) -> tuple[Hits, dict[int, int]]:
-        """Hits and first positions of `value` in `slots`. With `starts` (a contained term's
-        first positions, its offset in `value` and its hits, which hold `slots`) each text is
-        searched from there only: typing one more letter mostly finds the word where it was."""
-        texts, keys = self._texts, self._keys
-        positions: dict[int, int] = {}
-        if starts is None:
-            for chunk in self._chunks(slots):
-                positions.update({i: p for i in chunk if (p := texts[i].find(value)) >= 0})
-            return {i: _where(keys[i], p) for i, p in positions.items()}, positions  # type: ignore[arg-type]
-        first, shift, base = starts
-        if shift:
-            for chunk in self._chunks(slots):
-                positions.update({i: p for i in chunk if (p := texts[i].find(value, max(0, first[i] - shift))) >= 0})
-            return {i: _where(keys[i], p) for i, p in positions.items()}, positions  # type: ignore[arg-type]
-        # The usual case, letters added at the end: mostly found at the same place, in the same field.
-        if slots is base:
-            for pairs in self._chunks(first.items()):
-                positions.update({i: p for i, start in pairs if (p := texts[i].find(value, start)) >= 0})
-        else:
-            for chunk in self._chunks(slots):
-                positions.update({i: p for i in chunk if (p := texts[i].find(value, first[i])) >= 0})
-        return {i: base[i] if p == first[i] else _where(keys[i], p) for i, p in positions.items()}, positions  # type: ignore[arg-type]
-
-    def _remember(self, value: str, hits: Hits, positions: dict[int, int]) -> None:
+    def _trim_cache(self) -> None:
         cache = self._exact_cache
-        cache[value], self._positions[value] = hits, positions
         budget = EXACT_CACHE_SLOTS_PER_ENTRY * max(len(self._alive), 1000)
-        while len(cache) > 1 and (len(cache) > EXACT_CACHE_TERMS or sum(map(len, cache.values())) > budget):
-            oldest = next(iter(cache))
-            del cache[oldest], self._positions[oldest]
+        while len(cache) > 1 and (len(cache) > EXACT_CACHE_TERMS or sum(len(exact.all) for exact in cache.values()) > budget):
+            del cache[next(iter(cache))]
 
     # --- fuzzy hits ----------------------------------------------------------------------------
 
@@ -432,7 +438,7 @@ class SearchIndex:
         ratios = self._ratio_cache.pop(term.value, None)
         if ratios is None:
             found = process.extract(
-                term.value, self._vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
+                term.value, self._fuzzy_candidates(term.value), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
             )
             # A word containing the term is an exact hit, which outscores any fuzzy one.
             ratios = {token: ratio for token, ratio, _ in found if term.value not in token}
@@ -451,17 +457,7 @@ class SearchIndex:
 
     # --- results -------------------------------------------------------------------------------
 
-    def _results(self, query: ParsedQuery, order: list[int], scored: dict[Term, _Scored]) -> Sequence[Match]:
-        columns = [scored[t] for t in query.scored_terms]
-        title_terms = [t for t in query.terms if t.field == "title" and not t.negated]
-        if not columns and not title_terms:
-            return self._lazy(order, _NO_SCORES, [], [])
-        totals = _totals(order, columns)
-        if columns:
-            order.sort(key=totals.__getitem__, reverse=True)  # stable: ties keep page order
-        return self._lazy(order, totals, list(dict.fromkeys(columns)), title_terms)
-
-    def _lazy(self, order: list[int], totals: Mapping[int, float], columns: list[_Scored], title_terms: list[Term]) -> Results:
+    def _lazy(self, order: Sequence[int], totals: Mapping[int, float], columns: list[_Found], title_terms: list[Term]) -> Results:
         # Copies (a pointer each): a later update or removal must not change what these show.
         return Results(order, self._entries.copy(), self._keys.copy(), totals, columns, title_terms)  # type: ignore[arg-type]
 
@@ -474,11 +470,11 @@ class Results(Sequence[Match]):
 
     def __init__(
         self,
-        order: list[int],
+        order: Sequence[int],
         entries: list[Entry],
         keys: list[SearchKeys],
         totals: Mapping[int, float],
-        columns: list[_Scored],
+        columns: list[_Found],
         title_terms: list[Term],
     ) -> None:
         self._order, self._entries, self._keys, self._totals = order, entries, keys, totals
@@ -498,11 +494,13 @@ class Results(Sequence[Match]):
         return _new_tuple(Match, (self._entries[i], self._totals[i], self._spans_of(i)))
 
     def __iter__(self) -> Iterator[Match]:
-        keys = self._keys
-        span_maps = [column.spans(self._totals, keys) for column in self._columns]
+        keys, totals = self._keys, self._totals
+        if isinstance(totals, _GroupScores):
+            totals = totals.as_dict()
+        span_maps = [column.spans(totals, keys) for column in self._columns]
         for term in self._title_terms:
             span_maps.append({i: span for i in self._order if (span := title_term_span(term, keys[i].title))})
-        return iter(_matches(self._order, self._entries, self._totals, span_maps))
+        return iter(_matches(self._order, self._entries, totals, span_maps))
 
     def entries(self) -> list[Entry]:
         """The entries in order, without making the Matches."""
@@ -510,7 +508,7 @@ class Results(Sequence[Match]):
         return [entries[i] for i in self._order]
 
     def _spans_of(self, i: int) -> tuple[Span, ...]:
-        """What `_Scored.spans` and the title terms give slot i, merged as `_matches` does."""
+        """What `_Found.spans` and the title terms give slot i, merged as `_matches` does."""
         if not self._columns and not self._title_terms:
             return ()
         title = self._keys[i].title
@@ -518,7 +516,7 @@ class Results(Sequence[Match]):
         for column in self._columns:
             where = column.exact.get(i, -1)
             if where >= 0:
-                found.append((where, where + len(column.value)))
+                found.append(_title_span(column.value, title, where))
             elif i in column.best and (span := term_span(column.value, title, None, column.ratios)):
                 found.append(span)
         for term in self._title_terms:
@@ -528,7 +526,7 @@ class Results(Sequence[Match]):
 
 
 def _matches(
-    order: list[int], entries: list[Entry], totals: dict[int, float], span_maps: list[dict[int, Span]]
+    order: Sequence[int], entries: list[Entry], totals: dict[int, float], span_maps: list[dict[int, Span]]
 ) -> list[Match]:
     """The Match of each slot, in order; inlined, as one free word can match 100,000 entries."""
     new = _new_tuple
@@ -543,24 +541,117 @@ def _matches(
     return [new(Match, (entries[i], totals[i], merged(i, ()))) for i in order]
 
 
+class _Exact:
+    """A term's exact hits, by the field it first occurs in (disjoint sets, in FIELDS_IN_ORDER).
+    Cached, and never changed once made: results already handed out read them."""
+
+    __slots__ = ("fields", "all")
+
+    def __init__(self, fields: tuple[set[int], ...]) -> None:
+        self.fields = fields
+        self.all = fields[3].union(*fields[:3])
+
+    def get(self, slot: int, default: int | None = None) -> int | None:
+        """Where the term first occurs in the slot's key (IN_TITLE for the title), or `default`."""
+        for where, slots in zip(WHERE, self.fields):
+            if slot in slots:
+                return where
+        return default
+
+
 @dataclass(slots=True, eq=False)
-class _Scored:
-    """One positive free term of a search: its exact and fuzzy hits, and its scores."""
+class _Found:
+    """One positive free term of a search: its exact and fuzzy hits."""
 
     value: str
-    exact: Hits  # covers every slot scored
+    exact: _Exact
     ratios: dict[str, float]  # title/tag word -> fuzzy ratio
     best: dict[int, float]  # slot -> best fuzzy ratio among its words
-    scores: dict[int, float]
+
+    def matched(self) -> set[int]:
+        return self.exact.all | self.best.keys() if self.best else self.exact.all
 
     def spans(self, results: Mapping[int, object], keys: list[SearchKeys]) -> dict[int, Span]:
         """slot -> the title characters this term matched, for the slots in `results`."""
-        exact, length = self.exact, len(self.value)
-        spans = {i: (where, where + length) for i in results if (where := exact.get(i, -1)) >= 0}
+        value = self.value
+        spans = {i: _title_span(value, keys[i].title, IN_TITLE) for i in _within(self.exact.fields[0], results.keys())}
         for i in _within(self.best, results.keys()):  # type: ignore[arg-type]
-            if i not in spans and (span := term_span(self.value, keys[i].title, None, self.ratios)):
+            if i not in spans and (span := term_span(value, keys[i].title, None, self.ratios)):
                 spans[i] = span
         return spans
+
+
+class _Ranked(Sequence[int]):
+    """The slots of a ranked search, best first: groups of equal score, each put in page order
+    when a row of it is first read. A broad word at 100,000 papers ranks 100,000 slots a
+    keystroke, and the list reads thirty: the groups holding the first rows are sorted at once
+    (in the search's thread), the rest only if they are read."""
+
+    __slots__ = ("_groups", "_ends", "_sorted")
+    SORTED_AT_ONCE = 200  # rows
+
+    def __init__(self, groups: list[set[int]], check: Callable[[], None]) -> None:
+        self._groups = groups
+        self._ends = list(accumulate(map(len, groups)))
+        self._sorted: list[list[int] | None] = [None] * len(groups)
+        for g, end in enumerate(self._ends):
+            check()
+            self._group(g)
+            if end >= self.SORTED_AT_ONCE:
+                break
+
+    def __len__(self) -> int:
+        return self._ends[-1] if self._ends else 0
+
+    @overload
+    def __getitem__(self, row: int) -> int: ...
+    @overload
+    def __getitem__(self, row: slice) -> list[int]: ...
+    def __getitem__(self, row: int | slice) -> int | list[int]:
+        if isinstance(row, slice):
+            return [self[r] for r in range(*row.indices(len(self)))]
+        if row < 0:
+            row += len(self)
+        if not 0 <= row < len(self):
+            raise IndexError(row)
+        g = bisect_right(self._ends, row)
+        return self._group(g)[row - (self._ends[g - 1] if g else 0)]
+
+    def __iter__(self) -> Iterator[int]:
+        return chain.from_iterable(self._group(g) for g in range(len(self._groups)))
+
+    def _group(self, g: int) -> list[int]:
+        ordered = self._sorted[g]
+        if ordered is None:
+            ordered = self._sorted[g] = sorted(self._groups[g])
+        return ordered
+
+
+class _GroupScores(Mapping[int, float]):
+    """slot -> score, for a ranked search: looked up in the groups (few) of `_Ranked`."""
+
+    __slots__ = ("_totals", "_groups")
+
+    def __init__(self, totals: list[float], groups: list[set[int]]) -> None:
+        self._totals, self._groups = totals, groups
+
+    def __getitem__(self, slot: int) -> float:
+        for total, slots in zip(self._totals, self._groups):
+            if slot in slots:
+                return total
+        raise KeyError(slot)
+
+    def __iter__(self) -> Iterator[int]:
+        return chain.from_iterable(self._groups)
+
+    def __len__(self) -> int:
+        return sum(map(len, self._groups))
+
+    def as_dict(self) -> dict[int, float]:
+        scores: dict[int, float] = {}
+        for total, slots in zip(self._totals, self._groups):
+            scores.update(dict.fromkeys(slots, total))
+        return scores
 
 
 class _NoScores(dict):
@@ -571,32 +662,6 @@ class _NoScores(dict):
 
 
 _NO_SCORES = _NoScores()
-
-
-def _totals(order: list[int], columns: list[_Scored]) -> dict[int, float]:
-    """slot -> the sum of its term scores, added in query order (as the reference does)."""
-    if len(columns) == 1:
-        return columns[0].scores
-    if len(columns) == 2:  # two words: one comprehension (0.0 + a + b == a + b for scores >= 0)
-        first, second = columns[0].scores, columns[1].scores
-        return {i: first[i] + second[i] for i in order}
-    scores = [column.scores for column in columns]
-    totals = {}
-    for i in order:
-        total = 0.0
-        for column in scores:
-            total += column[i]
-        totals[i] = total
-    return totals
-
-
-def _where(keys: SearchKeys, position: int) -> int:
-    """SearchKeys.where, as a plain function (one call fewer per hit; 100,000 hits a keystroke)."""
-    if position < keys[1]:  # title_end
-        return position
-    if position < keys[2]:  # tags_end
-        return IN_TAGS
-    return IN_NOTES if position < keys[3] else IN_ABSTRACT
 
 
 def _post(postings: dict[str, Posting], token: str, slot: int) -> None:
@@ -626,6 +691,50 @@ def _within(slots: Any, domain: Any) -> set[int]:
     """`slots` that are also in `domain` (None: no limit); both sets, dicts or keys views."""
     if domain is None:
         return set(slots)
+    if type(slots) is set and type(domain) is set:  # noqa: E721  (C: iterates the smaller one)
+        return slots & domain
     if len(domain) < len(slots):
         return {i for i in domain if i in slots}
     return {i for i in slots if i in domain}
+
+
+FIELDS_IN_ORDER = ("title", "tags", "notes", "abstract")  # as in the search key: the first holds a hit
+WHERE = (IN_TITLE, IN_TAGS, IN_NOTES, IN_ABSTRACT)  # a hit's place, by field
+FIELD_SCORES = tuple(exact_score(where) for where in WHERE)
+
+
+def _field_words(keys: SearchKeys) -> tuple[set[str], set[str], set[str], set[str]]:
+    """The words of each field of a whole search key, in FIELDS_IN_ORDER."""
+    text, title_end, tags_end, notes_end = keys
+    return (
+        set(text[:title_end].split()),
+        set(text[title_end + 1 : tags_end].split()),
+        set(text[tags_end + 1 : notes_end].split()),
+        set(text[notes_end + 1 :].split()),
+    )
+
+
+def _head(keys: SearchKeys) -> SearchKeys:
+    """The key without its abstract: what the index keeps (positions stay as they were)."""
+    return SearchKeys(keys.text[: keys.notes_end], keys.title_end, keys.tags_end, keys.notes_end)
+
+
+def _title_span(value: str, title: str, where: int) -> Span:
+    """The title characters of an exact hit at `where` (IN_TITLE: found now)."""
+    if where == IN_TITLE:
+        where = title.find(value)
+    return where, where + len(value)
+
+
+def _field_of(where: int) -> int:
+    """The index in FIELDS_IN_ORDER of a hit's place (SearchKeys.where)."""
+    return 0 if where >= 0 else WHERE.index(where)
+
+
+def _shape(word: str) -> tuple[int, bool]:
+    """How fuzzy candidates are grouped: length, and whether the word is digits only."""
+    return len(word), word.isdigit()
+
+
+def _has_space(value: str) -> bool:
+    return any(character.isspace() for character in value)

@@ -458,8 +458,8 @@ def test_index_equals_reference_after_updates(entries: list[Entry], changes: lis
 
 @pytest.mark.parametrize("text", ["reinforcement learning", "critique policy", "-is:read policy model", "learn rein"])
 def test_typing_and_deleting_two_words_on_a_generated_library(text: str) -> None:
-    """The caches of a domain-limited scan (the second word) and of first positions, at a size
-    where those paths are taken; a toggle half-way must keep them right."""
+    """At a size where the ranked results are more than the rows sorted at once (the rest are
+    put in order when read), with cached terms; a toggle and a new note half-way."""
     from dataclasses import replace
 
     from storage.tools.demo import generate

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from storage.model.ids import paper_id
 from storage.model.records import Entry, Paper, Shelf
 from storage.search import index as search_index
+from storage.search import words as search_words
 from storage.search.index import SearchCancelled, SearchIndex
 from storage.search.matching import search_entries
 from storage.tools.demo import generate
@@ -47,16 +48,27 @@ def test_a_stale_search_is_given_up_at_once() -> None:
 
 
 def test_a_long_scan_asks_as_it_goes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The question is asked every few thousand entries scanned, not only between terms."""
+    """The question is asked every few thousand entries checked, not only between terms
+    (free words come from the word index; `title:` checks every title)."""
     monkeypatch.setattr(search_index, "STOP_CHECK_EVERY", 50)
     index = SearchIndex(ENTRIES)
     asked = StopAfter(10**9)
-    index.search_lazily("zzzz", asked)  # one word found nowhere: every text is scanned
+    index.search_lazily("title:zzzz", asked)
     assert asked.asked >= len(ENTRIES) // 50
     stop = StopAfter(3)
     with pytest.raises(SearchCancelled):
-        index.search_lazily("yyyy", stop)
+        index.search_lazily("title:yyyy", stop)
     assert stop.asked == 4  # given up at the 4th question: a quarter of the way in
+
+
+def test_gathering_many_words_asks_as_it_goes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A short term held by many words ("e") gathers their entries a few hundred words at a time."""
+    monkeypatch.setattr(search_words, "CHECK_EVERY", 5)
+    index = SearchIndex(ENTRIES)
+    asked = StopAfter(10**9)
+    index.search_lazily("e", asked)
+    words = len(index._words[3].containing("e"))
+    assert words > 50 and asked.asked >= words // 5
 
 
 @settings(max_examples=60, deadline=None)

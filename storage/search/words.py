@@ -1,0 +1,75 @@
+"""Words: the whitespace-separated words of one field of every entry, and the entries holding each.
+
+A term with no whitespace in it occurs in a text exactly when it occurs in one of the text's
+words. So the entries holding a term are those of the (few) distinct words containing it: one
+pass over the vocabulary, not one per entry. At 100,000 papers a broad word ("critique", in
+97% of abstracts) takes a few ms this way, against ~60 ms of `str.find` over every abstract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+Posting = int | list[int]  # the slots holding a word: one (most words), or a list of them
+
+JOIN = "\n"  # between the words of the vocabulary string: never inside a word (words split on whitespace)
+CHECK_EVERY = 256  # words whose slots are gathered between two looks at `check`
+
+
+class Words:
+    """word -> the slots whose field holds it. A word seen once stays in the vocabulary (maybe
+    with no slots left): removing words would mean rebuilding the vocabulary string."""
+
+    __slots__ = ("_postings", "_vocabulary")
+
+    def __init__(self) -> None:
+        self._postings: dict[str, Posting] = {}
+        self._vocabulary: str | None = JOIN  # every word, each followed by JOIN; None: to rebuild
+
+    def add(self, slot: int, words: Iterable[str]) -> None:
+        postings = self._postings
+        for word in words:  # (inlined: 6,000,000 words at 100,000 abstracts)
+            held = postings.get(word)
+            if held is None:
+                postings[word] = slot
+                self._vocabulary = None
+            elif type(held) is int:  # noqa: E721
+                postings[word] = [held, slot]
+            else:
+                held.append(slot)
+
+    def discard(self, slot: int, words: Iterable[str]) -> None:
+        postings = self._postings
+        for word in words:
+            held = postings.get(word)
+            if held == slot:
+                postings[word] = []
+            elif type(held) is list and slot in held:  # noqa: E721
+                held.remove(slot)
+
+    def containing(self, value: str) -> list[str]:
+        """The words `value` is part of (`value` holds no whitespace)."""
+        if self._vocabulary is None:
+            self._vocabulary = JOIN + JOIN.join(self._postings) + JOIN
+        vocabulary, found = self._vocabulary, []
+        find, rfind = vocabulary.find, vocabulary.rfind
+        at = find(value)
+        while at >= 0:
+            start = rfind(JOIN, 0, at) + 1
+            end = find(JOIN, at + len(value))
+            found.append(vocabulary[start:end])
+            at = find(value, end)
+        return found
+
+    def slots(self, value: str, check: Callable[[], None]) -> set[int]:
+        """The slots whose field holds `value`; `check` is called now and then (it may raise)."""
+        postings, slots = self._postings, set()
+        for n, word in enumerate(self.containing(value)):
+            if n % CHECK_EVERY == 0:
+                check()
+            held = postings[word]
+            if type(held) is int:  # noqa: E721
+                slots.add(held)
+            else:
+                slots.update(held)
+        return slots
