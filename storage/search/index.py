@@ -23,10 +23,8 @@ import math
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from bisect import bisect_right
-from itertools import accumulate, chain, islice
-from typing import Any, overload
+from itertools import islice
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -34,22 +32,15 @@ from storage.model.records import NO_DETAILS, Entry
 from storage.search.language import FACT_FIELDS, ParsedQuery, Term, parse_query
 from storage.search.matching import (
     FUZZY_CUTOFF,
-    IN_ABSTRACT,
-    IN_NOTES,
-    IN_TAGS,
     Match,
     SearchKeys,
-    Span,
     entry_flags,
     entry_tags,
-    exact_score,
     fact_slots,
     is_fuzzy,
-    merge_spans,
     term_score,
-    term_span,
-    title_term_span,
 )
+from storage.search.results import FIELD_SCORES, NO_SCORES, WHERE, Exact, Found, GroupScores, Ranked, Results, within
 from storage.search.words import Posting, Words
 
 EXACT_CACHE_TERMS = 48
@@ -58,10 +49,6 @@ RATIO_CACHE_WORDS = 64
 COMPACT_AFTER = 1024  # removed slots tolerated before the slot arrays are rebuilt
 STOP_CHECK_EVERY = 4096  # entries checked between two looks at `should_stop` (~1 ms at most)
 
-IN_TITLE = 1 << 62  # a hit somewhere in the title: its position is found when a row shows it
-
-# Results can be 100,000 long: tuple.__new__ skips the named tuple's Python-level __new__.
-_new_tuple = tuple.__new__
 
 ShouldStop = Callable[[], bool]
 
@@ -95,7 +82,7 @@ class SearchIndex:
         # 216 bytes). A slot is in a word's list once (tokens() is a set). A word stays once seen.
         self._postings: dict[str, Posting] = {}
         self._vocabulary: dict[tuple[int, bool], list[str]] = {}  # every word ever in _postings, by _shape
-        self._exact_cache: dict[str, _Exact] = {}
+        self._exact_cache: dict[str, Exact] = {}
         self._ratio_cache: dict[str, dict[str, float]] = {}
         for entry in entries:
             self._add(entry)
@@ -266,13 +253,13 @@ class SearchIndex:
     def _search(self, query: ParsedQuery) -> Sequence[Match]:
         self._check()  # (a search that waited for the lock may be stale already)
         if query.is_empty:
-            return self._lazy([i for i, entry in enumerate(self._entries) if entry is not None], _NO_SCORES, [], [])
+            return self._lazy([i for i, entry in enumerate(self._entries) if entry is not None], NO_SCORES, [], [])
         domain = self._flag_domain(query.filters)
-        found: dict[Term, _Found] = {}
+        found: dict[Term, Found] = {}
         for term in sorted(set(query.scored_terms), key=self._cost):
             found[term] = self._find(term)
             matched = found[term].matched()
-            domain = matched if domain is None else _within(matched, domain)  # (read, never changed)
+            domain = matched if domain is None else within(matched, domain)  # (read, never changed)
             self._check()
         domain = self._apply_filters(query.filters, domain)
         self._check()
@@ -280,7 +267,7 @@ class SearchIndex:
             domain = self._alive
         title_terms = [t for t in query.terms if t.field == "title" and not t.negated]
         if not found:
-            return self._lazy(sorted(domain), _NO_SCORES, [], title_terms)
+            return self._lazy(sorted(domain), NO_SCORES, [], title_terms)
         order, totals = self._rank(query.scored_terms, found, domain)
         return self._lazy(order, totals, list(found.values()), title_terms)
 
@@ -342,16 +329,16 @@ class SearchIndex:
                 kept.update(i for i in chunk if (value in keys[i].notes) == keep)  # type: ignore[union-attr]
         return kept
 
-    def _find(self, term: Term) -> _Found:
+    def _find(self, term: Term) -> Found:
         """A positive free term's exact and fuzzy hits."""
         exact = self._exact(term.value)
         self._check()
         ratios = self._ratios(term) if is_fuzzy(term) else {}
-        return _Found(term.value, exact, ratios, self._best_ratios(ratios))
+        return Found(term.value, exact, ratios, self._best_ratios(ratios))
 
     # --- ranking ---------------------------------------------------------------------------------
 
-    def _rank(self, terms: Sequence[Term], found: dict[Term, _Found], domain: set[int]) -> tuple[_Ranked, _GroupScores]:
+    def _rank(self, terms: Sequence[Term], found: dict[Term, Found], domain: set[int]) -> tuple[Ranked, GroupScores]:
         """The slots of `domain` best first (ties in page order), and each one's score: the sum
         of its terms' scores, in query order, as the reference adds them. An exact hit scores
         by its field, so the slots fall in a few groups by the field each term hit (found
@@ -366,11 +353,11 @@ class SearchIndex:
             groups[total].append({i})
         totals = sorted(groups, reverse=True)
         merged = [sets[0] if len(sets) == 1 else set().union(*sets) for sets in (groups[t] for t in totals)]
-        return _Ranked(merged, self._check), _GroupScores(totals, merged)
+        return Ranked(merged, self._check), GroupScores(totals, merged)
 
     def _group(
         self, slots: set[int], distinct: list[Term], fields: tuple[int, ...], terms: Sequence[Term],
-        found: dict[Term, _Found], groups: defaultdict[float, list[set[int]]],
+        found: dict[Term, Found], groups: defaultdict[float, list[set[int]]],
     ) -> None:
         """Split `slots` by the field each distinct term hit (one term per level); a group's
         total is the same for all its slots."""
@@ -385,11 +372,11 @@ class SearchIndex:
             groups[total].append(slots)
             return
         for field, hits in enumerate(found[distinct[len(fields)]].exact.fields):
-            self._group(_within(hits, slots), distinct, (*fields, field), terms, found, groups)
+            self._group(within(hits, slots), distinct, (*fields, field), terms, found, groups)
 
     # --- exact hits, from the words, cached ----------------------------------------------------
 
-    def _exact(self, value: str) -> _Exact:
+    def _exact(self, value: str) -> Exact:
         """The entries holding `value`, by the field it first occurs in."""
         cached = self._exact_cache.pop(value, None)
         if cached is None:
@@ -398,7 +385,7 @@ class SearchIndex:
         self._trim_cache()
         return cached
 
-    def _word_hits(self, value: str) -> _Exact:
+    def _word_hits(self, value: str) -> Exact:
         """A term without whitespace: the slots of the words containing it, field by field
         (all at C speed: a broad word has 100,000 hits)."""
         title, tags, notes, abstract = (words.slots(value, self._check) for words in self._words)
@@ -406,9 +393,9 @@ class SearchIndex:
         tags -= title
         notes.difference_update(title, tags)
         abstract.difference_update(title, tags, notes)
-        return _Exact((title, tags, notes, abstract))
+        return Exact((title, tags, notes, abstract))
 
-    def _phrase_hits(self, value: str) -> _Exact:
+    def _phrase_hits(self, value: str) -> Exact:
         """A term with spaces: checked in the entries holding every one of its words (in any
         field), in the head of the key first, then in the whole key."""
         candidates: set[int] | None = None
@@ -423,7 +410,7 @@ class SearchIndex:
                 where = keys[i].where(position) if position >= 0 else SearchKeys.of(entries[i]).find(value)  # type: ignore[arg-type, union-attr]
                 if where is not None:
                     fields[_field_of(where)].add(i)
-        return _Exact(fields)
+        return Exact(fields)
 
     def _trim_cache(self) -> None:
         cache = self._exact_cache
@@ -457,211 +444,9 @@ class SearchIndex:
 
     # --- results -------------------------------------------------------------------------------
 
-    def _lazy(self, order: Sequence[int], totals: Mapping[int, float], columns: list[_Found], title_terms: list[Term]) -> Results:
+    def _lazy(self, order: Sequence[int], totals: Mapping[int, float], columns: list[Found], title_terms: list[Term]) -> Results:
         # Copies (a pointer each): a later update or removal must not change what these show.
         return Results(order, self._entries.copy(), self._keys.copy(), totals, columns, title_terms)  # type: ignore[arg-type]
-
-
-class Results(Sequence[Match]):
-    """The matches of one search, in order; a Match is made when it is read. Iterating makes
-    them all at once, in bulk; indexing makes one (its title spans computed for it alone)."""
-
-    __slots__ = ("_order", "_entries", "_keys", "_totals", "_columns", "_title_terms")
-
-    def __init__(
-        self,
-        order: Sequence[int],
-        entries: list[Entry],
-        keys: list[SearchKeys],
-        totals: Mapping[int, float],
-        columns: list[_Found],
-        title_terms: list[Term],
-    ) -> None:
-        self._order, self._entries, self._keys, self._totals = order, entries, keys, totals
-        self._columns, self._title_terms = columns, title_terms
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    @overload
-    def __getitem__(self, row: int) -> Match: ...
-    @overload
-    def __getitem__(self, row: slice) -> list[Match]: ...
-    def __getitem__(self, row: int | slice) -> Match | list[Match]:
-        if isinstance(row, slice):
-            return [self[r] for r in range(*row.indices(len(self._order)))]
-        i = self._order[row]
-        return _new_tuple(Match, (self._entries[i], self._totals[i], self._spans_of(i)))
-
-    def __iter__(self) -> Iterator[Match]:
-        keys, totals = self._keys, self._totals
-        if isinstance(totals, _GroupScores):
-            totals = totals.as_dict()
-        span_maps = [column.spans(totals, keys) for column in self._columns]
-        for term in self._title_terms:
-            span_maps.append({i: span for i in self._order if (span := title_term_span(term, keys[i].title))})
-        return iter(_matches(self._order, self._entries, totals, span_maps))
-
-    def entries(self) -> list[Entry]:
-        """The entries in order, without making the Matches."""
-        entries = self._entries
-        return [entries[i] for i in self._order]
-
-    def _spans_of(self, i: int) -> tuple[Span, ...]:
-        """What `_Found.spans` and the title terms give slot i, merged as `_matches` does."""
-        if not self._columns and not self._title_terms:
-            return ()
-        title = self._keys[i].title
-        found = []
-        for column in self._columns:
-            where = column.exact.get(i, -1)
-            if where >= 0:
-                found.append(_title_span(column.value, title, where))
-            elif i in column.best and (span := term_span(column.value, title, None, column.ratios)):
-                found.append(span)
-        for term in self._title_terms:
-            if span := title_term_span(term, title):
-                found.append(span)
-        return tuple(found) if len(found) < 2 else merge_spans(found)
-
-
-def _matches(
-    order: Sequence[int], entries: list[Entry], totals: dict[int, float], span_maps: list[dict[int, Span]]
-) -> list[Match]:
-    """The Match of each slot, in order; inlined, as one free word can match 100,000 entries."""
-    new = _new_tuple
-    if len(span_maps) == 1:  # one word: the common case, in one comprehension
-        spans_of = {i: (span,) for i, span in span_maps[0].items()}.get
-        return [new(Match, (entries[i], totals[i], spans_of(i, ()))) for i in order]
-    collected: dict[int, list[Span]] = {}  # only the slots with spans, each in span_maps order
-    for spans_of in span_maps:
-        for i, span in spans_of.items():
-            collected.setdefault(i, []).append(span)
-    merged = {i: tuple(found) if len(found) < 2 else merge_spans(found) for i, found in collected.items()}.get
-    return [new(Match, (entries[i], totals[i], merged(i, ()))) for i in order]
-
-
-class _Exact:
-    """A term's exact hits, by the field it first occurs in (disjoint sets, in FIELDS_IN_ORDER).
-    Cached, and never changed once made: results already handed out read them."""
-
-    __slots__ = ("fields", "all")
-
-    def __init__(self, fields: tuple[set[int], ...]) -> None:
-        self.fields = fields
-        self.all = fields[3].union(*fields[:3])
-
-    def get(self, slot: int, default: int | None = None) -> int | None:
-        """Where the term first occurs in the slot's key (IN_TITLE for the title), or `default`."""
-        for where, slots in zip(WHERE, self.fields):
-            if slot in slots:
-                return where
-        return default
-
-
-@dataclass(slots=True, eq=False)
-class _Found:
-    """One positive free term of a search: its exact and fuzzy hits."""
-
-    value: str
-    exact: _Exact
-    ratios: dict[str, float]  # title/tag word -> fuzzy ratio
-    best: dict[int, float]  # slot -> best fuzzy ratio among its words
-
-    def matched(self) -> set[int]:
-        return self.exact.all | self.best.keys() if self.best else self.exact.all
-
-    def spans(self, results: Mapping[int, object], keys: list[SearchKeys]) -> dict[int, Span]:
-        """slot -> the title characters this term matched, for the slots in `results`."""
-        value = self.value
-        spans = {i: _title_span(value, keys[i].title, IN_TITLE) for i in _within(self.exact.fields[0], results.keys())}
-        for i in _within(self.best, results.keys()):  # type: ignore[arg-type]
-            if i not in spans and (span := term_span(value, keys[i].title, None, self.ratios)):
-                spans[i] = span
-        return spans
-
-
-class _Ranked(Sequence[int]):
-    """The slots of a ranked search, best first: groups of equal score, each put in page order
-    when a row of it is first read. A broad word at 100,000 papers ranks 100,000 slots a
-    keystroke, and the list reads thirty: the groups holding the first rows are sorted at once
-    (in the search's thread), the rest only if they are read."""
-
-    __slots__ = ("_groups", "_ends", "_sorted")
-    SORTED_AT_ONCE = 200  # rows
-
-    def __init__(self, groups: list[set[int]], check: Callable[[], None]) -> None:
-        self._groups = groups
-        self._ends = list(accumulate(map(len, groups)))
-        self._sorted: list[list[int] | None] = [None] * len(groups)
-        for g, end in enumerate(self._ends):
-            check()
-            self._group(g)
-            if end >= self.SORTED_AT_ONCE:
-                break
-
-    def __len__(self) -> int:
-        return self._ends[-1] if self._ends else 0
-
-    @overload
-    def __getitem__(self, row: int) -> int: ...
-    @overload
-    def __getitem__(self, row: slice) -> list[int]: ...
-    def __getitem__(self, row: int | slice) -> int | list[int]:
-        if isinstance(row, slice):
-            return [self[r] for r in range(*row.indices(len(self)))]
-        if row < 0:
-            row += len(self)
-        if not 0 <= row < len(self):
-            raise IndexError(row)
-        g = bisect_right(self._ends, row)
-        return self._group(g)[row - (self._ends[g - 1] if g else 0)]
-
-    def __iter__(self) -> Iterator[int]:
-        return chain.from_iterable(self._group(g) for g in range(len(self._groups)))
-
-    def _group(self, g: int) -> list[int]:
-        ordered = self._sorted[g]
-        if ordered is None:
-            ordered = self._sorted[g] = sorted(self._groups[g])
-        return ordered
-
-
-class _GroupScores(Mapping[int, float]):
-    """slot -> score, for a ranked search: looked up in the groups (few) of `_Ranked`."""
-
-    __slots__ = ("_totals", "_groups")
-
-    def __init__(self, totals: list[float], groups: list[set[int]]) -> None:
-        self._totals, self._groups = totals, groups
-
-    def __getitem__(self, slot: int) -> float:
-        for total, slots in zip(self._totals, self._groups):
-            if slot in slots:
-                return total
-        raise KeyError(slot)
-
-    def __iter__(self) -> Iterator[int]:
-        return chain.from_iterable(self._groups)
-
-    def __len__(self) -> int:
-        return sum(map(len, self._groups))
-
-    def as_dict(self) -> dict[int, float]:
-        scores: dict[int, float] = {}
-        for total, slots in zip(self._totals, self._groups):
-            scores.update(dict.fromkeys(slots, total))
-        return scores
-
-
-class _NoScores(dict):
-    """The totals of a search that ranks nothing: 0.0 for every slot, holding none."""
-
-    def __missing__(self, slot: int) -> float:
-        return 0.0
-
-
-_NO_SCORES = _NoScores()
 
 
 def _post(postings: dict[str, Posting], token: str, slot: int) -> None:
@@ -687,20 +472,7 @@ def _slots_of(postings: dict[str, Posting], token: str) -> Iterable[int]:
     return (held,) if type(held) is int else held  # noqa: E721
 
 
-def _within(slots: Any, domain: Any) -> set[int]:
-    """`slots` that are also in `domain` (None: no limit); both sets, dicts or keys views."""
-    if domain is None:
-        return set(slots)
-    if type(slots) is set and type(domain) is set:  # noqa: E721  (C: iterates the smaller one)
-        return slots & domain
-    if len(domain) < len(slots):
-        return {i for i in domain if i in slots}
-    return {i for i in slots if i in domain}
-
-
 FIELDS_IN_ORDER = ("title", "tags", "notes", "abstract")  # as in the search key: the first holds a hit
-WHERE = (IN_TITLE, IN_TAGS, IN_NOTES, IN_ABSTRACT)  # a hit's place, by field
-FIELD_SCORES = tuple(exact_score(where) for where in WHERE)
 
 
 def _field_words(keys: SearchKeys) -> tuple[set[str], set[str], set[str], set[str]]:
@@ -717,13 +489,6 @@ def _field_words(keys: SearchKeys) -> tuple[set[str], set[str], set[str], set[st
 def _head(keys: SearchKeys) -> SearchKeys:
     """The key without its abstract: what the index keeps (positions stay as they were)."""
     return SearchKeys(keys.text[: keys.notes_end], keys.title_end, keys.tags_end, keys.notes_end)
-
-
-def _title_span(value: str, title: str, where: int) -> Span:
-    """The title characters of an exact hit at `where` (IN_TITLE: found now)."""
-    if where == IN_TITLE:
-        where = title.find(value)
-    return where, where + len(value)
 
 
 def _field_of(where: int) -> int:

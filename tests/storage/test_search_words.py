@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from storage.model.records import Entry, Paper, Shelf
-from storage.search import index as search_index
 from storage.search.index import SearchIndex
 from storage.search.matching import search_entries
+from storage.search.results import Ranked
 from storage.search.words import Words
 
 
@@ -93,7 +93,7 @@ def test_results_handed_out_keep_their_rows_when_a_cached_term_changes() -> None
 
 
 def test_rows_past_the_first_groups_are_put_in_order_when_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search_index._Ranked, "SORTED_AT_ONCE", 2)
+    monkeypatch.setattr(Ranked, "SORTED_AT_ONCE", 2)
     entries = [paper(f"{n:03}", "critique" if n % 3 else "other", "critique in the abstract") for n in range(60)]
     entries.reverse()  # page order is not id order
     expected = search_entries(entries, "critique")
