@@ -18,6 +18,8 @@ from textual.screen import Screen
 
 from storage import PapershelfError
 from tui.platform.editor_errors import EditorInterrupted
+from tui.idle_gc import CHECK_EVERY as COLLECT_CHECK_EVERY
+from tui.idle_gc import IdleCollector
 from tui.widgets.burst_keys import esc_then_key
 from tui.shutdown import HOLD_WRITES_SECONDS, ExitWatchdog, QuitSignals
 from tui.textual_private import app_driver, event_loop
@@ -55,6 +57,7 @@ class PapershelfApp(App[None]):
         self._editor_running = False
         self._editor_poked = False
         self._watchdog: ExitWatchdog | None = None  # real runs only (not run_test)
+        self._collector: IdleCollector | None = None  # once the first screen is up
 
     def get_driver_class(self):
         driver_class = super().get_driver_class()
@@ -98,6 +101,8 @@ class PapershelfApp(App[None]):
         return self.main_screen
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self._collector is not None:
+            self._collector.key_pressed()
         if isinstance(event, events.Key) and not event.is_forwarded:
             # Keys typed while papershelf starts (typed ahead, or sent with the command) wait
             # for the main screen, then act in the order typed; they would find no list yet
@@ -159,12 +164,16 @@ class PapershelfApp(App[None]):
         self.open_error = error  # the command line reports it, as when the library is read first
         self.exit(return_code=1)
 
-    @staticmethod
-    def _first_screen_painted() -> None:
+    def _first_screen_painted(self) -> None:
         """The command line paused the garbage collector for startup (tui/cli.py)."""
         gc.collect()  # the garbage startup left (mounting makes cycles): frozen, it would stay
         gc.freeze()  # what startup made stays: later collections skip it
-        gc.enable()
+        self._collector = IdleCollector()  # from now on, collections wait for a pause in typing
+        self.set_interval(COLLECT_CHECK_EVERY, self._collector.tick, name="collect-when-idle")
+
+    def on_unmount(self) -> None:
+        if self._collector is not None:
+            self._collector.stop()
 
     def _leave_welcome(self) -> None:
         from tui.screens.main import MainScreen

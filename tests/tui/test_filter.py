@@ -183,6 +183,24 @@ async def test_a_slow_filter_says_it_is_searching(tui, sample_library, wait_for)
         await wait_for(shelf, lambda: "showing" in counts_line(screen) and "searching" not in counts_line(screen))
 
 
+async def test_the_detail_waits_while_keys_keep_coming(tui, sample_library, monkeypatch, wait_for):
+    """Keys that change the query but not the results still hold the detail back: its redraw
+    would delay them. (Keys 0.1 s apart, for longer than the wait.)"""
+    from tui.screens import main as main_screen
+
+    monkeypatch.setattr(main_screen, "DETAIL_AFTER_TYPING", 0.5)
+    async with tui(sample_library) as shelf:
+        main = shelf.main
+        shown_before = main.detail.entry
+        await type_filter(shelf, "critique")
+        assert main.papers.highlighted_id != shown_before.id
+        for key in ["space", "backspace"] * 4:
+            await shelf.pause(0.1)
+            await shelf.press(key)
+        assert main.detail.entry is shown_before
+        await wait_for(shelf, lambda: main.detail.entry.id == main.papers.highlighted_id, what="the detail")
+
+
 async def test_the_detail_follows_the_list_once_typing_pauses(tui, sample_library):
     """While a query is typed the detail pane waits for the keys to pause (tui/screens/main.py,
     DETAIL_AFTER_TYPING); then it shows the paper highlighted in the results."""

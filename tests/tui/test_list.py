@@ -303,7 +303,33 @@ def text_row(papers: PaperList, entry: Entry, spans, score, is_cursor: bool, wid
 
 
 def cells(strip) -> list[tuple[str, object]]:
-    return [(char, segment.style) for segment in strip for char in segment.text]
+    """Each cell as it looks: a blank shows only its background and the lines or colour swap
+    drawn over it (its text colour and boldness do not show)."""
+    return [(char, look(char, segment.style)) for segment in strip for char in segment.text]
+
+
+def look(char: str, style) -> object:
+    if char != " " or style is None:
+        return style
+    return ("blank", style.bgcolor, style.underline, style.underline2, style.reverse, style.strike, style.overline)
+
+
+def test_rows_use_fewer_runs_of_style_than_segments_they_are_built_of() -> None:
+    """Blanks take the style of the text after them, so a row is two or three runs, not nine."""
+    from rich.segment import Segment
+    from rich.style import Style
+
+    from tui.widgets.paper_list import fewer_styles
+
+    bg = Style(bgcolor="black")
+    bold, green, under = bg + Style(bold=True), bg + Style(color="green"), bg + Style(underline=True)
+    row = [Segment(" ", green), Segment("●", bold), Segment(" ", bg), Segment(" ", green), Segment(" ", bg),
+           Segment("Title ", bold), Segment("match", under), Segment(" ", bg), Segment("#tag", green)]  # fmt: skip
+    merged = fewer_styles(row)
+    assert [(s.text, s.style) for s in merged] == [
+        (" ●   Title ", bold), ("match", under), (" #tag", green)]
+    assert "".join(s.text for s in merged) == "".join(s.text for s in row)
+    assert fewer_styles([Segment(" ", bg + Style(reverse=True)), Segment("x", bold)])[0].style.reverse
 
 
 async def test_rows_are_drawn_cell_for_cell_as_rich_text_draws_them(make_entries):

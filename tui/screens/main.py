@@ -200,6 +200,8 @@ class MainScreen(ShelfScreen):
     @on(Input.Changed, "#filter")
     def _filter_typed(self) -> None:
         self.set_timer(SLOW_FILTER, self._still_filtering, name="slow-filter")
+        if self._detail_pending and self.filter_bar.has_focus:
+            self._show_current_later()  # not while keys still come: its redraw holds them back
 
     def _filter_busy(self) -> bool:
         return any(w.node is self.filter_bar and not w.is_finished for w in self.app.workers)

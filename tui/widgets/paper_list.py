@@ -8,6 +8,7 @@ Textual's ListView/OptionList/DataTable build a widget or a cached render per ro
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
@@ -354,7 +355,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             segments += [Segment(" ", styles.base), Segment(tags, styles.tags)]
         if score_label:
             segments.append(Segment(score_label, styles.score))
-        return Strip(segments).crop_extend(0, width, styles.base)
+        return Strip(fewer_styles(segments)).crop_extend(0, width, styles.base)
 
     @staticmethod
     def _title_segments(entry: Entry, spans: Sequence[tuple[int, int]], width: int, styles: RowStyles) -> list[Segment]:
@@ -418,3 +419,27 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             style = self._styles[component] = foreground(self, component)
         return style
 
+
+def fewer_styles(segments: list[Segment]) -> list[Segment]:
+    """The same cells in fewer runs of one style: a blank takes the style of the text after it
+    (its colour does not show) where neither draws a line or swaps colours, then equal styles
+    are joined. Each run costs ~40 bytes of escape codes; a list row drew 8-9 of them, and a
+    frame of 16 KB took four round trips through the pseudo-terminal (~5 ms each, measured)."""
+    restyled = list(segments)
+    for n in range(len(restyled) - 2, -1, -1):
+        text, style, _ = restyled[n]
+        after = restyled[n + 1].style
+        if style is not after and not text.strip(" ") and _blank_can_take(style, after):
+            restyled[n] = Segment(text, after)
+    return list(Segment.simplify(restyled))
+
+
+@lru_cache(maxsize=256)
+def _blank_can_take(style: Style | None, after: Style | None) -> bool:
+    """Blank cells in `style` look the same in `after`: same background, and neither draws a
+    line over the cells or swaps their colours."""
+    def plain(s: Style | None) -> bool:
+        return s is None or not (s.underline or s.reverse or s.strike or s.overline or s.underline2)
+
+    background = (style.bgcolor if style else None) == (after.bgcolor if after else None)
+    return background and plain(style) and plain(after)
