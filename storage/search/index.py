@@ -41,13 +41,15 @@ from storage.search.matching import (
     term_score,
 )
 from storage.search.results import FIELD_SCORES, NO_SCORES, WHERE, Exact, Found, GroupScores, Ranked, Results, within
-from storage.search.words import Posting, Words
+from storage.search.words import Words
 
 EXACT_CACHE_TERMS = 48
-EXACT_CACHE_SLOTS_PER_ENTRY = 4  # memory bound: cached hits, summed, <= this x library size
+EXACT_CACHE_SLOTS_PER_ENTRY = 2  # memory bound: cached hits, summed, <= this x library size
 RATIO_CACHE_WORDS = 64
 COMPACT_AFTER = 1024  # removed slots tolerated before the slot arrays are rebuilt
 STOP_CHECK_EVERY = 4096  # entries checked between two looks at `should_stop` (~1 ms at most)
+
+Posting = int | list[int]  # the slots of a title/tag word (for typos): one, or a list
 
 
 ShouldStop = Callable[[], bool]
@@ -371,8 +373,8 @@ class SearchIndex:
                 total += score[term]
             groups[total].append(slots)
             return
-        for field, hits in enumerate(found[distinct[len(fields)]].exact.fields):
-            self._group(within(hits, slots), distinct, (*fields, field), terms, found, groups)
+        for field, hits in enumerate(found[distinct[len(fields)]].exact.by_field(slots)):
+            self._group(hits, distinct, (*fields, field), terms, found, groups)
 
     # --- exact hits, from the words, cached ----------------------------------------------------
 
@@ -392,8 +394,8 @@ class SearchIndex:
         self._check()
         tags -= title
         notes.difference_update(title, tags)
-        abstract.difference_update(title, tags, notes)
-        return Exact((title, tags, notes, abstract))
+        abstract.update(title, tags, notes)  # (now all of them)
+        return Exact((title, tags, notes), abstract)
 
     def _phrase_hits(self, value: str) -> Exact:
         """A term with spaces: checked in the entries holding every one of its words (in any
@@ -402,7 +404,7 @@ class SearchIndex:
         for part in value.split():
             holding = set().union(*(words.slots(part, self._check) for words in self._words))
             candidates = holding if candidates is None else candidates & holding
-        fields: tuple[set[int], ...] = (set(), set(), set(), set())
+        fields: tuple[set[int], ...] = (set(), set(), set(), set())  # as FIELDS_IN_ORDER
         keys, entries = self._keys, self._entries
         for chunk in self._chunks(sorted(candidates or ())):
             for i in chunk:
@@ -410,7 +412,7 @@ class SearchIndex:
                 where = keys[i].where(position) if position >= 0 else SearchKeys.of(entries[i]).find(value)  # type: ignore[arg-type, union-attr]
                 if where is not None:
                     fields[_field_of(where)].add(i)
-        return Exact(fields)
+        return Exact(fields[:3], fields[3].union(*fields[:3]))  # type: ignore[arg-type]
 
     def _trim_cache(self) -> None:
         cache = self._exact_cache

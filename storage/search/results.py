@@ -117,21 +117,28 @@ def _matches(
 
 
 class Exact:
-    """A term's exact hits, by the field it first occurs in (disjoint sets, in FIELDS_IN_ORDER).
+    """A term's exact hits: all of them, and those whose first occurrence is in the title, the
+    tags or the notes (disjoint; the rest are in the abstract: not kept twice, most hits are).
     Cached, and never changed once made: results already handed out read them."""
 
-    __slots__ = ("fields", "all")
+    __slots__ = ("head", "all")
 
-    def __init__(self, fields: tuple[set[int], ...]) -> None:
-        self.fields = fields
-        self.all = fields[3].union(*fields[:3])
+    def __init__(self, head: tuple[set[int], set[int], set[int]], all_: set[int]) -> None:
+        self.head, self.all = head, all_
 
     def get(self, slot: int, default: int | None = None) -> int | None:
         """Where the term first occurs in the slot's key (IN_TITLE for the title), or `default`."""
-        for where, slots in zip(WHERE, self.fields):
+        for where, slots in zip(WHERE, self.head):
             if slot in slots:
                 return where
-        return default
+        return IN_ABSTRACT if slot in self.all else default
+
+    def by_field(self, slots: set[int]) -> list[set[int]]:
+        """`slots` held by the term, split by the field of its first occurrence (FIELDS_IN_ORDER)."""
+        parts = [within(hits, slots) for hits in self.head]
+        in_abstract = within(self.all, slots)
+        in_abstract.difference_update(*parts)
+        return [*parts, in_abstract]
 
 
 @dataclass(slots=True, eq=False)
@@ -149,7 +156,7 @@ class Found:
     def spans(self, results: Mapping[int, object], keys: list[SearchKeys]) -> dict[int, Span]:
         """slot -> the title characters this term matched, for the slots in `results`."""
         value = self.value
-        spans = {i: title_span(value, keys[i].title, IN_TITLE) for i in within(self.exact.fields[0], results.keys())}
+        spans = {i: title_span(value, keys[i].title, IN_TITLE) for i in within(self.exact.head[0], results.keys())}
         for i in within(self.best, results.keys()):  # type: ignore[arg-type]
             if i not in spans and (span := term_span(value, keys[i].title, None, self.ratios)):
                 spans[i] = span
