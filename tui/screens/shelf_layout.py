@@ -36,7 +36,8 @@ class ShelfScreen(Screen):
         yield self.status
         yield self.filter_bar
         with Horizontal(id="panes"):
-            yield self.papers
+            with Container(id="list-pane"):
+                yield self.papers
             with Vertical(id="side"):
                 yield self.detail
                 with Container(id="notes"):
