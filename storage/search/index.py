@@ -23,6 +23,7 @@ import math
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -79,6 +80,7 @@ class SearchIndex:
         self._flags: defaultdict[str, set[int]] = defaultdict(set)
         self._tags: defaultdict[str, set[int]] = defaultdict(set)
         self._words = tuple(Words() for _ in FIELDS_IN_ORDER)  # each field's words -> slots
+        self._holders = (self._in_title, self._in_tags, self._in_notes, self._in_abstract)  # as _words
         # title/tag word (\w+, for fuzzy matching) -> its slots: a bare slot while the word is in
         # one title only (most words are: a list costs ~90 bytes more), then a list (a set costs
         # 216 bytes). A slot is in a word's list once (tokens() is a set). A word stays once seen.
@@ -183,6 +185,22 @@ class SearchIndex:
         for token in after - before:
             _post(self._postings, token, slot)
         return True
+
+    # whether one slot's field holds a value: for the few slots a short value's words leave out
+
+    def _in_title(self, value: str, slot: int) -> bool:
+        return value in self._keys[slot].title  # type: ignore[union-attr]
+
+    def _in_tags(self, value: str, slot: int) -> bool:
+        keys = self._keys[slot]
+        return value in keys.text[keys.title_end + 1 : keys.tags_end]  # type: ignore[union-attr]
+
+    def _in_notes(self, value: str, slot: int) -> bool:
+        return value in self._keys[slot].notes  # type: ignore[union-attr]
+
+    def _in_abstract(self, value: str, slot: int) -> bool:
+        full = SearchKeys.of(self._entries[slot])  # type: ignore[arg-type]
+        return full.text.find(value, full.notes_end + 1) >= 0
 
     def _refresh_vocabulary(self) -> None:
         """New title/tag words change what fuzzy matching can find."""
@@ -390,7 +408,9 @@ class SearchIndex:
     def _word_hits(self, value: str) -> Exact:
         """A term without whitespace: the slots of the words containing it, field by field
         (all at C speed: a broad word has 100,000 hits)."""
-        title, tags, notes, abstract = (words.slots(value, self._check) for words in self._words)
+        title, tags, notes, abstract = (
+            words.slots(value, self._check, self._alive, partial(holds, value)) for words, holds in zip(self._words, self._holders)
+        )
         self._check()
         tags -= title
         notes.difference_update(title, tags)
@@ -402,7 +422,9 @@ class SearchIndex:
         field), in the head of the key first, then in the whole key."""
         candidates: set[int] | None = None
         for part in value.split():
-            holding = set().union(*(words.slots(part, self._check) for words in self._words))
+            holding = set().union(
+                *(words.slots(part, self._check, self._alive, partial(holds, part)) for words, holds in zip(self._words, self._holders))
+            )
             candidates = holding if candidates is None else candidates & holding
         fields: tuple[set[int], ...] = (set(), set(), set(), set())  # as FIELDS_IN_ORDER
         keys, entries = self._keys, self._entries

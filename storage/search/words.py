@@ -14,6 +14,7 @@ Posting = int | list[int]  # the slots holding a word: one (most words), or a li
 
 JOIN = "\n"  # between the words of the vocabulary string: never inside a word (words split on whitespace)
 CHECK_EVERY = 256  # words whose slots are gathered between two looks at `check`
+DIRECT_COST = 10  # asking one slot directly costs about as much as gathering this many slots
 
 
 class Words:
@@ -61,15 +62,44 @@ class Words:
             at = find(value, end)
         return found
 
-    def slots(self, value: str, check: Callable[[], None]) -> set[int]:
-        """The slots whose field holds `value`; `check` is called now and then (it may raise)."""
+    def slots(self, value: str, check: Callable[[], None], alive: set[int], holds: Callable[[int], bool]) -> set[int]:
+        """The slots whose field holds `value`; `check` is called now and then (it may raise).
+
+        A short value ("r") is part of thousands of words whose slots add up to millions, most
+        of them the same few: the biggest words are gathered first, and once the slots still
+        missing are few next to the slots still to gather, those are asked directly
+        (`holds(slot)`: does its field hold `value`?) instead."""
         postings, slots = self._postings, set()
-        for n, word in enumerate(self.containing(value)):
+        held_by = [postings[word] for word in self.containing(value)]
+        sizes = [1 if type(held) is int else len(held) for held in held_by]  # noqa: E721
+        left = sum(sizes)
+        if left <= DIRECT_COST * len(alive):
+            return self._gather(held_by, check)
+        for n, (size, held) in enumerate(sorted(zip(sizes, held_by), key=_size, reverse=True)):
+            if n % CHECK_EVERY == 0 or size > len(alive) // 8:
+                check()
+            slots.add(held) if type(held) is int else slots.update(held)  # noqa: E721
+            left -= size
+            if (len(alive) - len(slots)) * DIRECT_COST < left:
+                break
+        check()
+        missing = alive - slots
+        for n, slot in enumerate(missing):
+            if n % (CHECK_EVERY * 16) == 0:
+                check()
+            if holds(slot):
+                slots.add(slot)
+        return slots
+
+    @staticmethod
+    def _gather(held_by: list[Posting], check: Callable[[], None]) -> set[int]:
+        slots: set[int] = set()
+        for n, held in enumerate(held_by):
             if n % CHECK_EVERY == 0:
                 check()
-            held = postings[word]
-            if type(held) is int:  # noqa: E721
-                slots.add(held)
-            else:
-                slots.update(held)
+            slots.add(held) if type(held) is int else slots.update(held)  # noqa: E721
         return slots
+
+
+def _size(pair: tuple[int, Posting]) -> int:
+    return pair[0]

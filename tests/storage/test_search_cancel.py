@@ -62,13 +62,16 @@ def test_a_long_scan_asks_as_it_goes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_gathering_many_words_asks_as_it_goes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A short term held by many words ("e") gathers their entries a few hundred words at a time."""
-    monkeypatch.setattr(search_words, "CHECK_EVERY", 5)
+    """A short term held by many words ("e") gathers their entries a few words at a time, and
+    asks again before each big word and as it checks the entries left out."""
+    monkeypatch.setattr(search_words, "CHECK_EVERY", 2)
     index = SearchIndex(ENTRIES)
     asked = StopAfter(10**9)
     index.search_lazily("e", asked)
-    words = len(index._words[3].containing("e"))
-    assert words > 50 and asked.asked >= words // 5
+    assert asked.asked > 8
+    stop = StopAfter(3)
+    with pytest.raises(SearchCancelled):
+        index.search_lazily("a", stop)
 
 
 @settings(max_examples=60, deadline=None)

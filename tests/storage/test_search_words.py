@@ -32,13 +32,36 @@ def test_a_value_never_spans_two_words_of_the_vocabulary() -> None:
     assert words.containing("bc") == []
 
 
+def slots_of(words: Words, value: str, texts: list[str]) -> set[int]:
+    return words.slots(value, lambda: None, set(range(len(texts))), lambda slot: value in texts[slot])
+
+
 def test_slots_of_a_value_and_after_a_discard() -> None:
-    words = make_words("critique of critics", "a critic", "other words")
-    assert words.slots("crit", lambda: None) == {0, 1}
+    texts = ["critique of critics", "a critic", "other words"]
+    words = make_words(*texts)
+    assert slots_of(words, "crit", texts) == {0, 1}
     words.discard(1, {"a", "critic"})
-    assert words.slots("crit", lambda: None) == {0}
+    texts[1] = ""
+    assert slots_of(words, "crit", texts) == {0}
     words.add(2, {"critical"})
-    assert words.slots("crit", lambda: None) == {0, 2}
+    texts[2] = "critical"
+    assert slots_of(words, "crit", texts) == {0, 2}
+
+
+def test_a_value_in_most_words_asks_the_few_slots_left_directly() -> None:
+    """"e" is in nearly every word: its biggest words are gathered, then the slots they leave
+    out are asked one by one, and the answer is the same as asking every slot."""
+    texts = [" ".join(f"e{k}" for k in range(12)) if n % 7 else f"plain {n} ne{n}" for n in range(300)] + ["zzz"]
+    words = make_words(*texts)
+    asked: list[int] = []
+
+    def holds(slot: int) -> bool:
+        asked.append(slot)
+        return "e" in texts[slot]
+
+    found = words.slots("e", lambda: None, set(range(len(texts))), holds)
+    assert found == {slot for slot, text in enumerate(texts) if "e" in text}
+    assert asked and len(asked) < len(texts) // 2  # only the slots the biggest words left out
 
 
 def test_new_words_reach_the_vocabulary() -> None:
@@ -90,6 +113,16 @@ def test_results_handed_out_keep_their_rows_when_a_cached_term_changes() -> None
     index.update(paper("x", "other", notes="a critique"))
     assert [before[row].entry.id for row in range(len(before))] == ["0", "1", "2", "3", "4"]
     assert [m.entry.id for m in index.search("critique")] == ["0", "1", "2", "3", "4", "x"]
+
+
+@pytest.mark.parametrize("query", ["e", "r", "rl", "-e", "a e", "is:unread t", '"e r"'])
+def test_short_words_on_a_generated_library_as_the_reference_finds_them(query: str) -> None:
+    from storage.model.ids import paper_id
+    from storage.tools.demo import generate
+
+    entries = [Entry(Paper(paper_id(p.title), p.title, p.abstract, p.links, position=n), Shelf(read=n % 3 == 0, notes="see the notes" if n % 5 == 0 else ""))
+               for n, p in enumerate(generate(300, seed=3))]  # fmt: skip
+    assert SearchIndex(entries).search(query) == search_entries(entries, query)
 
 
 def test_rows_past_the_first_groups_are_put_in_order_when_read(monkeypatch: pytest.MonkeyPatch) -> None:
