@@ -188,13 +188,13 @@ async def test_the_detail_waits_while_keys_keep_coming(tui, sample_library, monk
     would delay them. (Keys 0.1 s apart, for longer than the wait.)"""
     from tui.screens import main as main_screen
 
-    monkeypatch.setattr(main_screen, "DETAIL_AFTER_TYPING", 0.5)
+    monkeypatch.setattr(main_screen, "DETAIL_AFTER_TYPING", 1.0)  # (a wide margin for a slow machine)
     async with tui(sample_library) as shelf:
         main = shelf.main
         shown_before = main.detail.entry
         await type_filter(shelf, "critique")
         assert main.papers.highlighted_id != shown_before.id
-        for key in ["space", "backspace"] * 4:
+        for key in ["space", "backspace"] * 7:  # 1.4 s of keys: the wait would have run out
             await shelf.pause(0.1)
             await shelf.press(key)
         assert main.detail.entry is shown_before
