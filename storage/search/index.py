@@ -85,7 +85,8 @@ class SearchIndex:
         # one title only (most words are: a list costs ~90 bytes more), then a list (a set costs
         # 216 bytes). A slot is in a word's list once (tokens() is a set). A word stays once seen.
         self._postings: dict[str, Posting] = {}
-        self._vocabulary: dict[tuple[int, bool], list[str]] = {}  # every word ever in _postings, by _shape
+        self._vocabulary: dict[tuple[int, bool], list[str]] | None = None  # _postings' words by _shape; None: to make
+        self._vocabulary_size = 0  # how many words _postings had when the vocabulary was made
         self._exact_cache: dict[str, Exact] = {}
         self._ratio_cache: dict[str, dict[str, float]] = {}
         for entry in entries:
@@ -203,12 +204,19 @@ class SearchIndex:
         return full.text.find(value, full.notes_end + 1) >= 0
 
     def _refresh_vocabulary(self) -> None:
-        """New title/tag words change what fuzzy matching can find."""
-        if sum(map(len, self._vocabulary.values())) != len(self._postings):
+        """New title/tag words change what fuzzy matching can find: the vocabulary is made again
+        when a typo is next looked for (not on every update: an import updates thousands)."""
+        if self._vocabulary_size != len(self._postings):
+            self._vocabulary = None
+            self._ratio_cache.clear()
+
+    def _words_by_shape(self) -> dict[tuple[int, bool], list[str]]:
+        if self._vocabulary is None:
             self._vocabulary = defaultdict(list)
             for word in self._postings:
                 self._vocabulary[_shape(word)].append(word)
-            self._ratio_cache.clear()
+            self._vocabulary_size = len(self._postings)
+        return self._vocabulary
 
     def _fuzzy_candidates(self, value: str) -> list[str]:
         """The vocabulary words that can be within FUZZY_CUTOFF of `value`: fuzz.ratio is
@@ -220,7 +228,7 @@ class SearchIndex:
         shortest = math.floor(len(value) * (1 - slack) / (1 + slack))
         longest = math.ceil(len(value) * (1 + slack) / (1 - slack))
         digits = (True, False) if any(c.isdigit() for c in value) else (False,)
-        vocabulary = self._vocabulary
+        vocabulary = self._words_by_shape()
         return [w for n in range(shortest, longest + 1) for d in digits for w in vocabulary.get((n, d), ())]
 
     def _unindex(self, slot: int) -> None:
