@@ -253,6 +253,8 @@ class SearchIndex:
     def _forget_cached(self, slot: int) -> None:
         """Drop the cached terms whose hits the slot's new text (or its removal) changes. They
         are never changed in place: results already handed out keep reading them."""
+        if not self._exact_cache:
+            return  # (no key to fold: an import updates thousands of entries)
         entry = self._entries[slot]
         full = None if entry is None else SearchKeys.of(entry)
         for value, exact in list(self._exact_cache.items()):
