@@ -13,6 +13,8 @@ from __future__ import annotations
 import gc
 import time
 
+from tui.platform.memory import give_back_free_memory
+
 QUIET = 0.5  # seconds without a key before collecting
 CHECK_EVERY = 1.0  # seconds between two looks
 SOME = 1_000  # containers allocated (net) since the last collection: below that, no need
@@ -33,6 +35,7 @@ class IdleCollector:
         quiet = time.monotonic() - self.last_key >= QUIET
         if allocated > MUST_COLLECT or (quiet and allocated > SOME):
             gc.collect()
+            give_back_free_memory()
             return True
         return False
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from storage import PapershelfError
 from storage import printable
 from tui.cli import bytecode, completion, sync_command
+from tui.platform import memory
 
 if TYPE_CHECKING:
     import argparse
@@ -170,6 +171,7 @@ def run_tui(directory: str | None, files: list[str]) -> int:
     """Open the library and the app; the app paints its first screen before the abstracts
     (the biggest file) are read. With a first screen saved by the last session and still
     true (storage's first_screen.py), before the library is read at all."""
+    memory.tune_allocator()  # (before the app's threads start)
     if not files:
         from storage import read_first_screen
 
