@@ -61,3 +61,30 @@ async def test_the_app_turns_the_collector_off_while_it_runs_and_on_after(tui, s
         assert not gc.isenabled()
         assert any(timer.name == "collect-when-idle" for timer in shelf.app._timers)
     assert gc.isenabled()
+
+
+@pytest.fixture
+def unfrozen():
+    gc.unfreeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()  # (the objects of later tests are collected as usual)
+
+
+def test_a_slow_collection_freezes_what_survived(collector: IdleCollector, monkeypatch: pytest.MonkeyPatch, unfrozen) -> None:
+    monkeypatch.setattr(idle_gc, "SLOW_COLLECTION", 0.0)  # every collection counts as slow
+    kept = allocate(idle_gc.SOME * 2)
+    monkeypatch.setattr(idle_gc.time, "monotonic", lambda: collector.last_key + idle_gc.QUIET)
+    assert collector.tick()
+    assert gc.get_freeze_count() >= len(kept)  # the survivors are out of later collections
+    del kept
+
+
+def test_a_quick_collection_freezes_nothing(collector: IdleCollector, monkeypatch: pytest.MonkeyPatch, unfrozen) -> None:
+    monkeypatch.setattr(idle_gc, "SLOW_COLLECTION", 60.0)
+    kept = allocate(idle_gc.SOME * 2)
+    monkeypatch.setattr(idle_gc.time, "monotonic", lambda: collector.last_key + idle_gc.QUIET)
+    assert collector.tick()
+    assert gc.get_freeze_count() == 0
+    del kept
