@@ -101,3 +101,30 @@ async def test_random_bursts_always_end_on_the_filter_bars_text(tui, sample_libr
         wrong = [(text, shown) for text, shown, expected in shown_for if shown != expected]
         assert not wrong, f"results shown for another query than the filter bar's: {wrong[:1]}"
         assert searches_started.acquire(blocking=False), "no search ran"
+
+
+class Held:
+    """Something a search holds while it runs (its sets of hits, at 100,000 papers megabytes)."""
+
+
+def test_a_search_given_up_frees_what_it_held_at_once() -> None:
+    """Without waiting for the garbage collector (paused while keys come: tui/idle_gc.py)."""
+    import gc
+    import weakref
+
+    from tui.widgets.filter_bar import FilterBar
+
+    held: list[weakref.ref] = []
+
+    def search(query: str, should_stop) -> list:
+        hits = Held()
+        held.append(weakref.ref(hits))
+        raise RuntimeError(f"given up: {query!r} is stale")  # as SearchCancelled, from inside
+
+    bar = FilterBar(search)
+    gc.disable()
+    try:
+        bar._run_search("crit", bar._generation + 1)  # stale: the answer is dropped
+        assert held and held[0]() is None
+    finally:
+        gc.enable()

@@ -99,7 +99,10 @@ class FilterBar(KeysFollowTheFocus, Input):
         try:
             return self.Results(query, self._search(query, lambda: self._stale(generation)), generation)
         except Exception as error:  # a bad query (or a bug) must not take the session down;
-            return self.Failed(query, error, generation)  # (nor a stale search given up: dropped)
+            # (nor a stale search given up: dropped). Its message is all that is shown; the
+            # traceback would hold the search's frames, and through them this answer, in a
+            # cycle: the search's big sets alive until the next garbage collection.
+            return self.Failed(query, error.with_traceback(None), generation)
 
     def _accept(self, answer: Results | Failed) -> None:
         self._shown = answer.query
