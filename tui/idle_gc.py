@@ -10,7 +10,7 @@ keyboard has been quiet for a moment, or when much has been allocated since (a l
 A full collection walks every container alive, and the library read after the first screen is
 most of them: at 100,000 papers each collection took 200-315 ms (timed in a pty session), long
 enough to hold up a key typed meanwhile. So a slow collection freezes what survived it (the
-library, the index): later collections skip those. The price: a cycle among frozen objects
+library, the index): later collections skip those (then most took under 20 ms). The price: a cycle among frozen objects
 that dies later is never collected. Papers and the index hold no cycles; the widgets' caches
 alive at that moment do, a few MB at most, once per slow collection (after the library is
 read, or read again).
