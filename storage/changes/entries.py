@@ -29,6 +29,7 @@ class Entries:
         self._index = None
         self._similar = None
         self._lock = threading.RLock()
+        self._building = threading.Lock()  # one index build at a time (a second would double the memory)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -59,15 +60,35 @@ class Entries:
     # -- the indexes -----------------------------------------------------------------------
 
     def index(self):
-        """The search index (storage.search.index.SearchIndex), built on first use."""
-        with self._lock:
-            if self._index is None:
-                from storage.search.index import SearchIndex
+        """The search index (storage.search.index.SearchIndex), built on first use. Built outside
+        the lock, from a copy: a write (a toggle, the save as the app quits) never waits for a
+        build, which takes seconds at 100,000 papers. What changed meanwhile is applied to it
+        after; if every entry was replaced meanwhile (the library read again), it is built again."""
+        from storage.search.index import SearchIndex
 
+        with self._building:  # (never taken with self._lock held: no deadlock)
+            while True:
+                with self._lock:
+                    if self._index is not None:
+                        return self._index
+                    source = self.by_id  # (replaced whole by load, fill_abstracts and restore)
+                    copy = dict(source)
                 with gc_paused():
-                    self._index = SearchIndex(self.by_id.values())
-                gc.freeze()  # it lives as long as the library: later collections skip it
-            return self._index
+                    built = SearchIndex(copy.values())
+                with self._lock:
+                    if self._index is None and self.by_id is source:
+                        self._catch_up(built, copy)
+                        self._index = built
+                        gc.freeze()  # it lives as long as the library: later collections skip it
+                # (else every entry was replaced meanwhile: build again)
+
+    def _catch_up(self, index, copy: dict[str, Entry]) -> None:
+        """Apply to `index`, built from `copy`, what changed in the entries since."""
+        for pid in copy.keys() - self.by_id.keys():
+            index.remove(pid)
+        for pid, entry in self.by_id.items():
+            if copy.get(pid) is not entry:
+                index.update(entry)
 
     def search(self, text: str) -> list:
         index = self.index()
