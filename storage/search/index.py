@@ -91,7 +91,9 @@ class SearchIndex:
         self._ratio_cache: dict[str, dict[str, float]] = {}
         for entry in entries:
             self._add(entry)
-        self._refresh_vocabulary()
+        for words in self._words:  # what the first searches would make, made with the index
+            words.prepare()
+        self._words_by_shape()
 
     def __len__(self) -> int:
         return len(self._slots)

@@ -48,11 +48,18 @@ class Words:
             elif type(held) is list and slot in held:  # noqa: E721
                 held.remove(slot)
 
-    def containing(self, value: str) -> list[str]:
-        """The words `value` is part of (`value` holds no whitespace)."""
+    def prepare(self) -> None:
+        """Make now what the first search would make (an index is built in the background)."""
+        self._joined()
+
+    def _joined(self) -> str:
         if self._vocabulary is None:
             self._vocabulary = JOIN + JOIN.join(self._postings) + JOIN
-        vocabulary, found = self._vocabulary, []
+        return self._vocabulary
+
+    def containing(self, value: str) -> list[str]:
+        """The words `value` is part of (`value` holds no whitespace)."""
+        vocabulary, found = self._joined(), []
         find, rfind = vocabulary.find, vocabulary.rfind
         at = find(value)
         while at >= 0:
