@@ -8,7 +8,7 @@ the first screen is up the automatic collector stays off, and a timer collects w
 keyboard has been quiet for a moment, or when much has been allocated since (a long burst).
 
 A full collection walks every container alive, and the library read after the first screen is
-most of them: at 100,000 papers each collection took 200-315 ms (timed in a pty session), long
+most of them: at 100,000 papers the slowest five of 34 took 197-315 ms (timed in a pty session), long
 enough to hold up a key typed meanwhile. So a slow collection freezes what survived it (the
 library, the index): later collections skip those (then most took under 20 ms). The price: a cycle among frozen objects
 that dies later is never collected. Papers and the index hold no cycles; the widgets' caches
