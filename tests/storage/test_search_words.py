@@ -133,3 +133,34 @@ def test_rows_past_the_first_groups_are_put_in_order_when_read(monkeypatch: pyte
     found = SearchIndex(entries).search_lazily("critique")
     assert [found[row] for row in (59, 0, 40, 20, -1)] == [expected[row] for row in (59, 0, 40, 20, -1)]
     assert list(found) == expected
+
+
+# --- a stale search stops soon: `check` is looked at by work done ------------------------------
+
+
+def counting() -> tuple[list[int], object]:
+    calls: list[int] = []
+    return calls, lambda: calls.append(1)
+
+
+def test_a_scan_of_a_big_vocabulary_looks_at_check_as_it_goes() -> None:
+    from storage.search import words as search_words
+
+    words = Words()
+    words.add(0, [f"w{n}" for n in range(3 * search_words.WORDS_BETWEEN_CHECKS)])
+    calls, check = counting()
+    assert len(words.containing("w", check)) == 3 * search_words.WORDS_BETWEEN_CHECKS
+    assert len(calls) >= 3
+
+
+def test_gathering_many_slots_looks_at_check_as_it_goes() -> None:
+    from storage.search import words as search_words
+
+    words, papers = Words(), 200
+    many = 4 * search_words.CHECK_EVERY // papers  # words in every paper: 4 x CHECK_EVERY slots in all
+    for slot in range(papers):
+        words.add(slot, [f"w{n}" for n in range(many)])
+    calls, check = counting()
+    alive = set(range(50 * papers))  # (most hold none of these words: the slots are gathered, not asked)
+    found = words.slots("w", check, alive, lambda slot: slot < papers)
+    assert found == set(range(papers)) and len(calls) >= 4
