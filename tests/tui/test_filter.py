@@ -183,6 +183,22 @@ async def test_a_slow_filter_says_it_is_searching(tui, sample_library, wait_for)
         await wait_for(shelf, lambda: "showing" in counts_line(screen) and "searching" not in counts_line(screen))
 
 
+async def test_the_filter_waits_until_the_newest_answer_is_shown(tui, sample_library, wait_for):
+    """What "searching…" goes by: the newest search's answer not on the screen yet. (It went by
+    "a filter worker is running": one finishing just after its answer was shown, when the
+    slow-filter timer fired, left "searching…" on the counts line until the next key.)"""
+    async with tui(sample_library) as shelf:
+        bar, screen = shelf.app.screen.filter_bar, shelf.app.screen
+        await shelf.press("slash", *"critique")
+        await wait_for(shelf, lambda: screen.session.query == "critique", what="the answer to critique shown")
+        assert not bar.waiting()
+        screen._still_filtering()  # (the slow-filter timer, as it fires)
+        assert "searching" not in counts_line(screen)
+        bar.refilter()  # (the library changed: the same query again)
+        assert bar.waiting()
+        await wait_for(shelf, lambda: not bar.waiting(), what="the new answer")
+
+
 async def test_the_detail_waits_while_keys_keep_coming(tui, sample_library, monkeypatch, wait_for):
     """Keys that change the query but not the results still hold the detail back: its redraw
     would delay them. (Keys 0.1 s apart, for longer than the wait.)"""

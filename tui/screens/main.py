@@ -204,7 +204,9 @@ class MainScreen(ShelfScreen):
             self._show_current_later()  # not while keys still come: its redraw holds them back
 
     def _filter_busy(self) -> bool:
-        return any(w.node is self.filter_bar and not w.is_finished for w in self.app.workers)
+        # (not "a filter worker is running": a stale one still finishing, after the newest
+        # answer was shown, left "searching…" on the counts line until the next key)
+        return self.filter_bar.waiting()
 
     def _still_filtering(self) -> None:
         if self._filter_busy():

@@ -62,6 +62,7 @@ class FilterBar(KeysFollowTheFocus, Input):
         self._search = search
         self._generation = 0
         self._shown: str | None = ""  # the query whose answer the screen has (None: a newer one is coming)
+        self._answered = 0  # the generation of that answer
 
     def refilter(self) -> None:
         """Run the current query again (the library changed)."""
@@ -104,8 +105,13 @@ class FilterBar(KeysFollowTheFocus, Input):
             # cycle: the search's big sets alive until the next garbage collection.
             return self.Failed(query, error.with_traceback(None), generation)
 
+    def waiting(self) -> bool:
+        """The newest search's answer is not on the screen yet (older searches may still be
+        running: they are given up, their answers dropped)."""
+        return self._answered != self._generation
+
     def _accept(self, answer: Results | Failed) -> None:
-        self._shown = answer.query
+        self._shown, self._answered = answer.query, answer.generation
         self.set_class(isinstance(answer, self.Failed), "-invalid")
 
     @on(Input.Changed)
