@@ -64,6 +64,8 @@ class Entries:
         the lock, from a copy: a write (a toggle, the save as the app quits) never waits for a
         build, which takes seconds at 100,000 papers. What changed meanwhile is applied to it
         after; if every entry was replaced meanwhile (the library read again), it is built again."""
+        if (index := self._index) is not None:  # (every search comes here)
+            return index
         from storage.search.index import SearchIndex
 
         with self._building:  # (never taken with self._lock held: no deadlock)

@@ -42,15 +42,13 @@ from storage.search.matching import (
     term_score,
 )
 from storage.search.results import FIELD_SCORES, NO_SCORES, WHERE, Exact, Found, GroupScores, Ranked, Results, within
-from storage.search.words import Words
+from storage.search.words import Posting, Words
 
 EXACT_CACHE_TERMS = 48
 EXACT_CACHE_SLOTS_PER_ENTRY = 2  # memory bound: cached hits, summed, <= this x library size
 RATIO_CACHE_WORDS = 64
 COMPACT_AFTER = 1024  # removed slots tolerated before the slot arrays are rebuilt
 STOP_CHECK_EVERY = 4096  # entries checked between two looks at `should_stop` (~1 ms at most)
-
-Posting = int | list[int]  # the slots of a title/tag word (for typos): one, or a list
 
 
 ShouldStop = Callable[[], bool]

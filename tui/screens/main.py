@@ -203,13 +203,8 @@ class MainScreen(ShelfScreen):
         if self._detail_pending and self.filter_bar.has_focus:
             self._show_current_later()  # not while keys still come: its redraw holds them back
 
-    def _filter_busy(self) -> bool:
-        # (not "a filter worker is running": a stale one still finishing, after the newest
-        # answer was shown, left "searching…" on the counts line until the next key)
-        return self.filter_bar.waiting()
-
     def _still_filtering(self) -> None:
-        if self._filter_busy():
+        if self.filter_bar.waiting():  # (not "a filter worker runs": one finishing after its answer was shown)
             self.session.searching = True
             self._show_counts()
 
@@ -518,7 +513,7 @@ class MainScreen(ShelfScreen):
         self.app.set_timer(SLOW_LIKE, partial(self._still_finding, query, current.paper.title))
 
     def _still_finding(self, query: str, title: str) -> None:
-        if self._filter_busy() and self.filter_bar.value == query:
+        if self.filter_bar.waiting() and self.filter_bar.value == query:
             self.notify(f"Finding papers like «{shorten(title, 48)}»…", markup=False)
 
     # --- actions: the selection and bulk changes ----------------------------------------------
