@@ -22,7 +22,7 @@ from tui.idle_gc import CHECK_EVERY as COLLECT_CHECK_EVERY
 from tui.idle_gc import IdleCollector
 from tui.widgets.burst_keys import esc_then_key
 from tui.shutdown import HOLD_WRITES_SECONDS, ExitWatchdog, QuitSignals
-from tui.textual_private import app_driver, event_loop
+from tui.textual_private import app_driver, event_loop, lazy_strip_caches
 
 if TYPE_CHECKING:  # (a start from the saved first screen reads the library after its first frame)
     from storage import Library
@@ -33,6 +33,8 @@ DEFAULT_THEME = "textual-dark"
 # How long a thread that wants the GIL waits for the one running (Python's default: 5 ms). A
 # search in its worker thread would hold back the screen's echo of each key by up to that much.
 SWITCH_INTERVAL = 0.001
+
+lazy_strip_caches()  # before the first frame: every strip of this app's frames is made lighter
 
 
 class PapershelfApp(App[None]):

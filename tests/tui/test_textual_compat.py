@@ -8,7 +8,11 @@ import asyncio
 import inspect
 import io
 import queue
+import re
 
+import pytest
+from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -16,10 +20,20 @@ from textual.driver import Driver
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
-from tui.textual_private import app_driver, event_loop, forward_key, key_bindings, set_row_count, skip_restyle
+from tui.textual_private import (
+    STRIP_CACHES,
+    app_driver,
+    event_loop,
+    forward_key,
+    key_bindings,
+    lazy_strip_caches,
+    set_row_count,
+    skip_restyle,
+)
 
 
 class KeyLog(Widget, can_focus=True):
@@ -49,7 +63,7 @@ class RoutedKeys(App[None]):
 
 
 async def test_a_forwarded_key_reaches_its_widget_and_is_not_routed_again():
-    """1 and 7: `_forward_event`, `is_forwarded`, App.on_event seeing typed keys first."""
+    """1 and 8: `_forward_event`, `is_forwarded`, App.on_event seeing typed keys first."""
     log = KeyLog()
     app = RoutedKeys(log)
     async with app.run_test() as pilot:
@@ -168,7 +182,7 @@ class RefusingTextArea(Refusing, TextArea):
 
 
 async def test_a_mixins_on_key_runs_first_and_prevent_default_stops_the_typing():
-    """8: handlers class by class along the MRO; Input/TextArea type in their `_on_key`."""
+    """9: handlers class by class along the MRO; Input/TextArea type in their `_on_key`."""
     field, area = RefusingInput(), RefusingTextArea()
     app = RoutedKeys(field, area)
     async with app.run_test() as pilot:
@@ -196,3 +210,30 @@ async def test_the_linux_driver_internals_the_terminal_workaround_uses():
     assert "WriterThread(self._file)" in inspect.getsource(LinuxDriver.start_application_mode)
     writer = _writer_thread.WriterThread(io.StringIO())
     assert isinstance(writer._queue, queue.Queue) and writer._queue.maxsize == _writer_thread.MAX_QUEUED_WRITES
+
+
+def test_strip_init_makes_the_caches_and_slots_we_make_lazily():
+    """7: Strip.__init__ (as installed, read from its source) fills exactly these slots, the
+    caches among them with FIFOCaches of these sizes; a new one would be missing after ours."""
+    source = inspect.getsource(Strip)
+    init = source[source.index("    def __init__") : source.index("    def __rich_repr__")]
+    made = dict(re.findall(r"self\.(_\w+_cache)\b[^=]*=\s*FIFOCache\((\d+)\)", init))
+    assert {name: int(size) for name, size in made.items()} == STRIP_CACHES
+    assert set(Strip.__slots__) == {"_segments", "_cell_length", "_render_cache", "_link_ids", "_cell_count", *STRIP_CACHES}
+
+
+def test_a_strip_makes_a_cache_when_it_first_uses_it():
+    """7: after lazy_strip_caches (the app does it as it is imported), a new strip holds no
+    cache; the first crop makes the crop cache, of Textual's size, and uses it."""
+    lazy_strip_caches()
+    strip = Strip([Segment("hello "), Segment("world", Style(bold=True))])
+    for name in STRIP_CACHES:
+        with pytest.raises(AttributeError):
+            getattr(Strip, name).__get__(strip)  # the slot itself: not set
+    cropped = strip.crop(3, 8)
+    assert cropped.text == "lo wo" and strip.crop(3, 8) is cropped  # the second from the cache
+    assert strip._crop_cache._maxsize == STRIP_CACHES["_crop_cache"]
+    assert strip.divide([6, 11]) == [Strip([Segment("hello ")]), Strip([Segment("world", Style(bold=True))])]
+    assert strip.cell_length == 11 and strip.text == "hello world"
+    with pytest.raises(AttributeError):
+        strip.no_such_thing  # noqa: B018
