@@ -126,8 +126,8 @@ class Entries:
             self.by_id = {p.id: make_entry(p, old[p.id].shelf if p.id in old else saved.get(p.id, BLANK_SHELF)) for p in papers}
             self._index = None
 
-    def fill_abstracts(self, texts: Mapping[str, str]) -> None:
-        """Give each paper its abstract from `texts` (doc key -> abstract)."""
+    def fill_abstracts(self, texts: Mapping[str, str | bytes]) -> None:
+        """Give each paper its abstract from `texts` (doc key -> abstract, maybe packed)."""
         with self._lock:
             self.by_id = {
                 pid: make_entry(e.paper.with_abstract(texts[key]), e.shelf) if (key := str(doc_id(pid))) in texts else e

@@ -17,9 +17,9 @@ from storage.files import paths
 from storage.files.schema import ABSTRACTS, META, PAPERS, SCHEMA_VERSION, catalogue_upgrade, check_schema, meta_table, read_converted
 from storage.files.tinystore import AtomicJSONStorage, RecordLinesStorage, gc_paused
 from storage.model.errors import DamagedLibraryError, PapershelfError
-from storage.model.records import Paper
+from storage.model.records import Paper, pack_text
 
-MergeAbstracts = Callable[[dict[str, str]], None]  # doc key -> abstract, into the papers in memory
+MergeAbstracts = Callable[[dict[str, str | bytes]], None]  # doc key -> abstract (maybe packed), into the papers in memory
 
 
 class Catalogue:
@@ -83,7 +83,7 @@ class Catalogue:
             return
         with self._abstracts_loading:
             if not self._abstracts_in.is_set():
-                self._merge(self.read_abstracts())
+                self._merge(self.read_abstracts(packed=True))  # (a session's library: kept for long)
                 self._abstracts_in.set()
 
     def wait_for_loader(self) -> None:
@@ -104,15 +104,16 @@ class Catalogue:
 
         threading.Thread(target=load, name="papershelf-abstracts", daemon=True).start()
 
-    def read_abstracts(self) -> dict[str, str]:
-        """Doc key -> abstract, from abstracts.json; the parsed file is not kept (memory)."""
+    def read_abstracts(self, packed: bool = False) -> dict[str, str | bytes]:
+        """Doc key -> abstract, from abstracts.json, `packed` (pack_text) as each is read; the
+        parsed file is not kept (memory)."""
         storage = self.abstracts_file
 
-        def abstract_of(key: str, doc: Any) -> str:
+        def abstract_of(key: str, doc: Any) -> str | bytes:
             text = doc.get("abstract") if isinstance(doc, dict) else None
             if type(text) is not str:  # noqa: E721
                 raise DamagedLibraryError(storage.path, f"abstract record {key} is malformed")
-            return text
+            return pack_text(text) if packed else text
 
         with gc_paused():
             data = read_converted(storage, ABSTRACTS, abstract_of)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass, field, fields, replace
 from operator import itemgetter
 from sys import intern
+from zlib import compress, decompress
 from typing import Any, TypeVar
 
 from storage.model.text import clean_line
@@ -36,6 +37,7 @@ def positional_maker(cls: type[T]) -> Callable[..., T]:
 
 # A catalogue record's fields in one call (the usual record has them all).
 PAPER_FIELDS = itemgetter("id", "title", "links", "listed", "first_seen", "position", "source")
+TEXT_TYPES = (str, bytes)  # an abstract as a paper holds it: the text, or packed (pack_text)
 BASE_FIELD_COUNT = 7  # a record with only these (a page import) needs no look at the optional ones
 FACT_FIELDS = ("authors", "arxiv_id", "published", "categories")  # optional, stored only when known
 
@@ -151,15 +153,15 @@ class Paper:
         del doc["abstract"]
         return doc
 
-    def with_abstract(self, abstract: str) -> Paper:
-        """This paper with its abstract (positional: ~8x faster than `replace` over 100,000 papers)."""
+    def with_abstract(self, abstract: str | bytes) -> Paper:
+        """This paper with its abstract, maybe packed (positional: ~8x faster than `replace` over 100,000 papers)."""
         return make_paper(self.id, self.title, abstract, self.links, self.listed, self.first_seen, self.position,
                           self.source, self.authors, self.arxiv_id, self.published, self.categories, self.details)
 
     @classmethod
-    def from_doc(cls, doc: dict[str, Any], abstract: str | None = None) -> Paper:
-        """From a record; `abstract` (from the abstracts file) wins over one stored inline
-        (libraries of schema 1 kept abstracts in the catalogue).
+    def from_doc(cls, doc: dict[str, Any], abstract: str | bytes | None = None) -> Paper:
+        """From a record; `abstract` (from the abstracts file, maybe packed) wins over one
+        stored inline (libraries of schema 1 kept abstracts in the catalogue).
 
         Exact type checks, written out because this runs 100,000 times before the first
         screen: a wrong-shape file is refused at open, not met later as a crash in a list."""
@@ -171,7 +173,7 @@ class Paper:
             listed, first_seen, position, source = get("listed", ""), get("first_seen", ""), get("position", 0), get("source", "")
         if abstract is None:
             abstract = doc.get("abstract", "")
-        if not (type(pid) is str and type(title) is str and type(abstract) is str and type(listed) is str  # noqa: E721
+        if not (type(pid) is str and type(title) is str and type(abstract) in TEXT_TYPES and type(listed) is str  # noqa: E721
                 and type(first_seen) is str and type(source) is str and type(position) is int):  # noqa: E721
             raise TypeError("paper fields have the wrong types")
         if links:
@@ -254,8 +256,37 @@ class Shelf:
 
 
 BLANK_SHELF = Shelf()
-make_paper = positional_maker(Paper)
+make_paper = positional_maker(Paper)  # (sets `abstract` as given: made before PackedAbstract is put in)
 make_shelf = positional_maker(Shelf)
+
+
+def pack_text(text: str) -> str | bytes:
+    """`text` deflated, for a Paper's abstract, if that is smaller. Abstracts are most of a
+    library's text and are read a few at a time (the detail pane, an export, a phrase
+    search): a library keeps the ones it reads from its file packed (real abstracts come
+    out ~2x smaller; level 1: 10,000 of them pack in ~0.2 s and unpack in ~0.08 s)."""
+    packed = compress(text.encode(), 1)
+    return packed if len(packed) < len(text) else text
+
+
+class PackedAbstract:
+    """Paper.abstract: the slot holds the text, or the text packed (pack_text); reading it
+    always gives the text. Papers compare, hash and convert by their text."""
+
+    def __init__(self, slot: Any) -> None:
+        self._get, self._set = slot.__get__, slot.__set__
+
+    def __set__(self, paper: Paper, value: str | bytes) -> None:
+        self._set(paper, value)
+
+    def __get__(self, paper: Paper | None, owner: type | None = None) -> Any:
+        if paper is None:
+            return self
+        value = self._get(paper, owner)
+        return value if type(value) is str else decompress(value).decode()  # noqa: E721
+
+
+Paper.abstract = PackedAbstract(Paper.__dict__["abstract"])  # type: ignore[assignment, misc]
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,8 +90,8 @@ class DetailView(VerticalScroll, can_focus=True):
         text.append_text(self._dates(entry))
         text.append_text(self._links(entry))
         text.append("\n")
-        if entry.paper.abstract:
-            text.append(entry.paper.abstract)
+        if abstract := entry.paper.abstract:  # (once: it may be unpacked on each read)
+            text.append(abstract)
         else:
             missing = "Loading the abstract…" if self.abstracts_pending else "No abstract."
             text.append(missing, style=self._style("detail--muted"))
