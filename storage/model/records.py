@@ -105,7 +105,7 @@ class Paper:
 
     id: str
     title: str
-    abstract: str = ""
+    abstract: str = field(default="", hash=False)  # (may be held packed: PackedAbstract; equal papers still hash alike)
     links: tuple[str, ...] = ()
     listed: str = ""  # the page's date label, e.g. "Mar 11"
     first_seen: str = ""  # ISO-8601 timestamp of the first import that saw it

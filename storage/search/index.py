@@ -23,7 +23,7 @@ import math
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import partial
+from functools import cache, partial
 from itertools import islice
 from typing import Any
 
@@ -87,6 +87,7 @@ class SearchIndex:
         self._vocabulary_size = 0  # how many words _postings had when the vocabulary was made
         self._exact_cache: dict[str, Exact] = {}
         self._ratio_cache: dict[str, dict[str, float]] = {}
+        self._frozen: tuple[list[Entry | None], list[SearchKeys | None]] | None = None  # see _lazy
         for entry in entries:
             self._add(entry)
         for words in self._words:  # what the first searches would make, made with the index
@@ -120,6 +121,7 @@ class SearchIndex:
                 return
             self._unindex(slot)
             self._entries[slot] = self._keys[slot] = None
+            self._frozen = None
             self._forget_cached(slot)
             if len(self._entries) - len(self._slots) > max(COMPACT_AFTER, len(self._slots)):
                 self._build([e for e in self._entries if e is not None])
@@ -157,6 +159,7 @@ class SearchIndex:
         self._slots[entry.id] = slot
         self._alive.add(slot)
         self._entries[slot], self._keys[slot] = entry, _head(full)
+        self._frozen = None
         paper = entry.paper
         if paper.links or not entry.shelf.is_blank or paper.authors or paper.arxiv_id or paper.details is not NO_DETAILS:  # most entries have no flag at all
             for flag in entry_flags(entry):
@@ -376,11 +379,16 @@ class SearchIndex:
         typos = set().union(*(f.best.keys() & domain for f in found.values()))
         groups: defaultdict[float, list[set[int]]] = defaultdict(list)
         self._group(domain - typos if typos else domain, list(found), (), terms, found, groups)
+        places = {term: f.exact.places(typos).get for term, f in found.items()}
+        columns = [(places[term], found[term].best.get) for term in terms]  # (thousands of typos)
+        typos_by_total: defaultdict[float, list[int]] = defaultdict(list)
         for i in typos:
             total = 0.0
-            for term in terms:
-                total += term_score(found[term].exact.get(i), found[term].best.get(i))  # type: ignore[operator]
-            groups[total].append({i})
+            for place_of, best_of in columns:
+                total += _term_score(place_of(i), best_of(i))  # type: ignore[operator]
+            typos_by_total[total].append(i)
+        for total, slots in typos_by_total.items():
+            groups[total].append(set(slots))
         totals = sorted(groups, reverse=True)
         merged = [sets[0] if len(sets) == 1 else set().union(*sets) for sets in (groups[t] for t in totals)]
         return Ranked(merged, self._check), GroupScores(totals, merged)
@@ -480,7 +488,14 @@ class SearchIndex:
 
     def _lazy(self, order: Sequence[int], totals: Mapping[int, float], columns: list[Found], title_terms: list[Term]) -> Results:
         # Copies (a pointer each): a later update or removal must not change what these show.
-        return Results(order, self._entries.copy(), self._keys.copy(), totals, columns, title_terms)  # type: ignore[arg-type]
+        # Made once and shared until the next change (two lists of 100,000: ~1 ms to copy, as
+        # much to free, each keystroke).
+        if self._frozen is None:
+            self._frozen = (self._entries.copy(), self._keys.copy())
+        return Results(order, *self._frozen, totals, columns, title_terms)  # type: ignore[arg-type]
+
+
+_term_score = cache(term_score)  # (a few places and ratios, scored for thousands of typos)
 
 
 def _post(postings: dict[str, Posting], token: str, slot: int) -> None:

@@ -133,12 +133,18 @@ class Exact:
                 return where
         return IN_ABSTRACT if slot in self.all else default
 
+    def places(self, slots: set[int]) -> dict[int, int]:
+        """`get` for each of `slots` holding the term (in bulk: thousands of typos are scored)."""
+        found = dict.fromkeys(within(self.all, slots), IN_ABSTRACT)
+        for where, hits in zip(WHERE, self.head):
+            found.update(dict.fromkeys(within(hits, slots), where))  # (disjoint, all within `all`)
+        return found
+
     def by_field(self, slots: set[int]) -> list[set[int]]:
-        """`slots` held by the term, split by the field of its first occurrence (FIELDS_IN_ORDER)."""
+        """`slots`, all holding the term, split by the field of its first occurrence
+        (FIELDS_IN_ORDER). (The abstract's share is `slots` less the others: no look at `all`.)"""
         parts = [within(hits, slots) for hits in self.head]
-        in_abstract = within(self.all, slots)
-        in_abstract.difference_update(*parts)
-        return [*parts, in_abstract]
+        return [*parts, slots.difference(*parts)]
 
 
 @dataclass(slots=True, eq=False)

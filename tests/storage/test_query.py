@@ -291,6 +291,20 @@ def test_results_read_after_a_change_still_show_what_was_found() -> None:
     assert [m for m in rows if m.entry.id != "b"] == [m for m in expected if m.entry.id != "b"]
 
 
+def test_each_search_shows_the_entries_as_they_were_when_it_ran() -> None:
+    """Searches between two changes share one copy of the entries; a change makes the next
+    search take a fresh one, and leaves the results handed out before as they were."""
+    index = SearchIndex(LIBRARY)
+    before = index.search_lazily("critique")
+    again = index.search_lazily("crit")
+    starred = Entry(LIBRARY[0].paper, Shelf(starred=True))
+    index.update(starred)
+    after = index.search_lazily("critique")
+    first = {m.entry.id: m.entry for m in (*before, *again)}
+    assert first["a"] is LIBRARY[0] and {m.entry.id: m.entry for m in after}["a"] is starred
+    assert [m.entry for m in before] == [m.entry for m in search_entries(LIBRARY, "critique")]
+
+
 def test_updates_while_another_thread_searches() -> None:
     library = [entry(str(n), f"Paper {n} on critique", "offline rl") for n in range(300)]
     index = SearchIndex(library)

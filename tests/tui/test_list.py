@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from textual import events
 from textual.app import App, ComposeResult
+from textual.strip import Strip
 
 from storage.model.records import Entry
 from tui.actions import MAIN_BINDINGS
@@ -356,7 +357,7 @@ async def test_rows_are_drawn_cell_for_cell_as_rich_text_draws_them(make_entries
             papers.set_matches([FakeMatch(entry, score or 0.0, tuple(spans))])
             papers._rows.with_scores = score is not None
             is_cursor, width = rng.random() < 0.5, rng.randint(0, 160)
-            fast = papers._render_row(0, entry, is_cursor, width)
+            fast = papers._render_row(entry, tuple(spans), papers._rows.score(0), is_cursor, width)
             assert cells(fast) == cells(text_row(papers, entry, spans, score, is_cursor, width)), (title, spans, tags, width)
             assert fast.cell_length == width
 
@@ -388,3 +389,23 @@ async def test_the_scrollbar_follows_the_number_of_rows_as_a_full_layout_would(m
         await show(entries)
         assert papers.show_vertical_scrollbar
         assert papers.vertical_scrollbar.window_virtual_size == 200
+
+
+async def test_a_row_shown_again_is_drawn_with_its_new_highlights_and_not_again_as_it_was(make_entries):
+    """Drawn rows are kept by what they show (entry, highlights, score, cursor...), across
+    queries: a row a new query shows as before is not drawn again; one it highlights
+    otherwise is."""
+    entries = make_entries(3)
+    app = ListApp(entries)
+    async with app.run_test(size=(80, 10)) as pilot:
+        papers = app.papers
+
+        async def first_row(spans: tuple[tuple[int, int], ...]) -> Strip:
+            papers.set_matches([FakeMatch(entries[0], 1.0, spans), FakeMatch(entries[1], 1.0)])
+            await pilot.pause()
+            return papers.render_line(0)
+
+        short, longer = await first_row(((0, 3),)), await first_row(((0, 6),))
+        assert short.text == longer.text and list(short) != list(longer)  # same words, other highlight
+        assert await first_row(((0, 3),)) is short
+        assert papers.render_line(1) is papers.render_line(1)

@@ -125,12 +125,14 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         without `keep_cursor`, it goes to the first row). Cheap at any size: the rows were
         prepared beforehand (in the filter's thread)."""
         current = self.highlighted_id if keep_cursor else None
-        self._rows = rows
-        self._strip_cache.clear()
+        shown_before, self._rows = self._rows, rows
         self._set_row_count(len(rows))
         self._cursor = (rows.row(current) or 0) if current else 0
         self._cursor_moved()
         self.refresh()
+        # Freeing a broad search's rows (its sets and lists of ~100,000 items) takes ~3 ms:
+        # after the new rows are painted, not before.
+        self.call_after_refresh(_let_go, shown_before)
 
     def _set_row_count(self, count: int) -> None:
         """A new number of rows only moves the scrollbar: unlike assigning `virtual_size`, this
@@ -313,11 +315,13 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             return self._render_empty(y, width)
         if row >= len(self._rows):
             return Strip.blank(width, self._base)
-        entry = self._rows.entry(row)
-        key = (entry, row == self._cursor, entry.id in self.selected, width, self.has_focus)
+        entry, spans, score = self._rows.entry(row), self._rows.spans(row), self._rows.score(row)
+        # Everything a row's look depends on (but the theme: a new one clears the cache), so
+        # that rows a new query shows again, as they were, are not drawn again.
+        key = (entry, spans, score, row == self._cursor, entry.id in self.selected, width, self.has_focus)
         strip = self._strip_cache.get(key)
         if strip is None:
-            strip = self._render_row(row, entry, row == self._cursor, width)
+            strip = self._render_row(entry, spans, score, row == self._cursor, width)
             self._strip_cache[key] = strip
         return strip
 
@@ -334,13 +338,14 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             self._base_style = self.rich_style
         return self._base_style
 
-    def _render_row(self, row: int, entry: Entry, is_cursor: bool, width: int) -> Strip:
+    def _render_row(
+        self, entry: Entry, spans: Sequence[tuple[int, int]], score: float | None, is_cursor: bool, width: int
+    ) -> Strip:
         """Segments straight from the entry (Rich Text cost ~4x as much: every first frame and
         every keystroke draws ~30 rows). tests/tui/test_list.py holds the Text version to compare."""
         styles = self._row_styles(is_cursor)
         shelf = entry.shelf
         tags = self._tags_label(entry, width)
-        score = self._rows.score(row)
         score_label = "" if score is None else f" {score:3.0f}%"
         suffix = (cell_len(tags) + 1 if tags else 0) + len(score_label)
         segments = [
@@ -350,7 +355,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             Segment(STAR_MARK if shelf.starred else " ", styles.star),
             Segment(" ", styles.base),
         ]
-        segments += self._title_segments(entry, self._rows.spans(row), max(0, width - PREFIX_WIDTH - suffix), styles)
+        segments += self._title_segments(entry, spans, max(0, width - PREFIX_WIDTH - suffix), styles)
         if tags:
             segments += [Segment(" ", styles.base), Segment(tags, styles.tags)]
         if score_label:
@@ -432,6 +437,10 @@ def fewer_styles(segments: list[Segment]) -> list[Segment]:
         if style is not after and not text.strip(" ") and _blank_can_take(style, after):
             restyled[n] = Segment(text, after)
     return list(Segment.simplify(restyled))
+
+
+def _let_go(_rows: PaperRows) -> None:
+    """Called once the screen is painted: the last reference to `_rows` goes with this call."""
 
 
 @lru_cache(maxsize=256)
