@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass, field, fields, replace
 from operator import itemgetter
 from sys import intern
-from zlib import compress, decompress
 from typing import Any, TypeVar
+from zlib import compress, decompress
 
 from storage.model.text import clean_line
 
@@ -105,7 +105,7 @@ class Paper:
 
     id: str
     title: str
-    abstract: str = field(default="", hash=False)  # (may be held packed: PackedAbstract; equal papers still hash alike)
+    abstract: str = field(default="", hash=False)  # (may be held packed: see PackedAbstract)
     links: tuple[str, ...] = ()
     listed: str = ""  # the page's date label, e.g. "Mar 11"
     first_seen: str = ""  # ISO-8601 timestamp of the first import that saw it
@@ -271,7 +271,8 @@ def pack_text(text: str) -> str | bytes:
 
 class PackedAbstract:
     """Paper.abstract: the slot holds the text, or the text packed (pack_text); reading it
-    always gives the text. Papers compare, hash and convert by their text."""
+    always gives the text. Papers compare and convert by their text, and hash without it
+    (a lookup would unpack it)."""
 
     def __init__(self, slot: Any) -> None:
         self._get, self._set = slot.__get__, slot.__set__
