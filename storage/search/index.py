@@ -41,7 +41,7 @@ from storage.search.matching import (
     is_fuzzy,
     term_score,
 )
-from storage.search.results import FIELD_SCORES, NO_SCORES, WHERE, Exact, Found, GroupScores, Ranked, Results, within
+from storage.search.results import FIELD_SCORES, NO_SCORES, WHERE, Exact, Found, GroupScores, Ranked, Results
 from storage.search.words import Posting, Words
 
 EXACT_CACHE_TERMS = 48
@@ -291,8 +291,7 @@ class SearchIndex:
         found: dict[Term, Found] = {}
         for term in sorted(set(query.scored_terms), key=self._cost):
             found[term] = self._find(term)
-            matched = found[term].matched()
-            domain = matched if domain is None else within(matched, domain)  # (read, never changed)
+            domain = found[term].matched(domain)  # (read, never changed)
             self._check()
         domain = self._apply_filters(query.filters, domain)
         self._check()
@@ -378,7 +377,7 @@ class SearchIndex:
         with set intersections); those a typo also matched are scored one by one."""
         typos = set().union(*(f.best.keys() & domain for f in found.values()))
         groups: defaultdict[float, list[set[int]]] = defaultdict(list)
-        self._group(domain - typos if typos else domain, list(found), (), terms, found, groups)
+        self._group(domain - typos, list(found), (), terms, found, groups)  # (a new set: _group uses it up)
         places = {term: f.exact.places(typos).get for term, f in found.items()}
         columns = [(places[term], found[term].best.get) for term in terms]  # (thousands of typos)
         typos_by_total: defaultdict[float, list[int]] = defaultdict(list)
@@ -397,8 +396,8 @@ class SearchIndex:
         self, slots: set[int], distinct: list[Term], fields: tuple[int, ...], terms: Sequence[Term],
         found: dict[Term, Found], groups: defaultdict[float, list[set[int]]],
     ) -> None:
-        """Split `slots` by the field each distinct term hit (one term per level); a group's
-        total is the same for all its slots."""
+        """Split `slots` (used up: the sets end in `groups`) by the field each distinct term hit
+        (one term per level); a group's total is the same for all its slots."""
         if not slots:
             return
         self._check()
@@ -409,7 +408,7 @@ class SearchIndex:
                 total += score[term]
             groups[total].append(slots)
             return
-        for field, hits in enumerate(found[distinct[len(fields)]].exact.by_field(slots)):
+        for field, hits in enumerate(found[distinct[len(fields)]].exact.split(slots)):
             self._group(hits, distinct, (*fields, field), terms, found, groups)
 
     # --- exact hits, from the words, cached ----------------------------------------------------

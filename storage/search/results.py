@@ -140,11 +140,13 @@ class Exact:
             found.update(dict.fromkeys(within(hits, slots), where))  # (disjoint, all within `all`)
         return found
 
-    def by_field(self, slots: set[int]) -> list[set[int]]:
+    def split(self, slots: set[int]) -> list[set[int]]:
         """`slots`, all holding the term, split by the field of its first occurrence
-        (FIELDS_IN_ORDER). (The abstract's share is `slots` less the others: no look at `all`.)"""
+        (FIELDS_IN_ORDER). `slots` is used up: it becomes the abstract's share, what is left
+        once the others are taken out (tens of thousands of slots, not copied)."""
         parts = [within(hits, slots) for hits in self.head]
-        return [*parts, slots.difference(*parts)]
+        slots.difference_update(*parts)
+        return [*parts, slots]
 
 
 @dataclass(slots=True, eq=False)
@@ -156,8 +158,15 @@ class Found:
     ratios: dict[str, float]  # title/tag word -> fuzzy ratio
     best: dict[int, float]  # slot -> best fuzzy ratio among its words
 
-    def matched(self) -> set[int]:
-        return self.exact.all | self.best.keys() if self.best else self.exact.all
+    def matched(self, domain: set[int] | None = None) -> set[int]:
+        """The slots the term matched (exactly or by a typo), of `domain` (None: of all; then
+        maybe the cached set itself: read it, never change it)."""
+        if domain is None:
+            return self.exact.all | self.best.keys() if self.best else self.exact.all
+        hits = within(self.exact.all, domain)  # (not a union of 100,000 first, then a second pass)
+        if self.best:
+            hits.update(self.best.keys() & domain)
+        return hits
 
     def spans(self, results: Mapping[int, object], keys: list[SearchKeys]) -> dict[int, Span]:
         """slot -> the title characters this term matched, for the slots in `results`."""
