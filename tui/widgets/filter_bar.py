@@ -65,9 +65,16 @@ class FilterBar(KeysFollowTheFocus, Input):
         self._answered = 0  # the generation of that answer
 
     def refilter(self) -> None:
-        """Run the current query again (the library changed)."""
+        """Run the current query again (the library changed). Searches already running are
+        stale at once; the new one starts once the screen shows the key that made it: run
+        side by side, the two took turns at the GIL and both came later (a two-word search at
+        100,000 papers took ~30 ms of CPU beside the echo, ~16 alone)."""
         self._generation += 1
-        generation, query = self._generation, self.value
+        self.call_after_refresh(self._start_search, self.value, self._generation)
+
+    def _start_search(self, query: str, generation: int) -> None:
+        if self._stale(generation):  # a newer key came meanwhile: its own search will start
+            return
         self.run_worker(
             lambda: self._run_search(query, generation),
             thread=True,
