@@ -81,16 +81,21 @@ class PaperRows:
         return self._ids
 
     def entry(self, row: int) -> Entry:
+        return self._current(row, self._items[row] if self._plain else self._items[row].entry)
+
+    def drawn(self, row: int) -> tuple[Entry, Sequence[tuple[int, int]], float | None]:
+        """What drawing a row takes: its entry, title spans and score (its match read once:
+        a lazy search result makes it anew on each read)."""
+        if self._plain:
+            return self.entry(row), (), None
+        match = self._items[row]
+        return self._current(row, match.entry), match.title_spans, match.score if self.with_scores else None
+
+    def _current(self, row: int, entry: Entry) -> Entry:
+        """The newest version of `entry`, listed on `row` (see `replace` and `overlay`)."""
         if self._newer and (newer := self._newer.get(row)) is not None:
             return newer
-        entry = self._items[row] if self._plain else self._items[row].entry
         return self._newest.get(entry.paper.id, entry) if self._newest else entry
-
-    def spans(self, row: int) -> Sequence[tuple[int, int]]:
-        return () if self._plain else self._items[row].title_spans
-
-    def score(self, row: int) -> float | None:
-        return self._items[row].score if self.with_scores else None
 
     def scores(self) -> dict[str, float]:
         """Paper id -> similarity score ("more like this"); empty for a plain filter."""

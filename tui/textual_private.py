@@ -37,9 +37,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.cache import FIFOCache
 from textual.geometry import Size
 from textual.reactive import Reactive
-from textual.cache import FIFOCache
 from textual.strip import Strip
 
 if TYPE_CHECKING:
@@ -91,7 +91,6 @@ def virtual_size_without_layout() -> Reactive[Size]:
     drawn anew: most of a keystroke's frame). This one repaints the widget alone; the
     widget's scrolling reads the virtual size as it is (Widget.max_scroll_x)."""
     return Reactive(Size(0, 0), layout=False)
-
 
 
 # Strip's memo caches and their sizes, as Strip.__init__ makes them (Textual 8.2).

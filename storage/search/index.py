@@ -23,7 +23,7 @@ import math
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import cache, partial
+from functools import lru_cache, partial
 from itertools import islice
 from typing import Any
 
@@ -494,7 +494,7 @@ class SearchIndex:
         return Results(order, *self._frozen, totals, columns, title_terms)  # type: ignore[arg-type]
 
 
-_term_score = cache(term_score)  # (a few places and ratios, scored for thousands of typos)
+_term_score = lru_cache(maxsize=4096)(term_score)  # (a few places and ratios a search, scored for thousands of typos)
 
 
 def _post(postings: dict[str, Posting], token: str, slot: int) -> None:

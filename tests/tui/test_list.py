@@ -357,7 +357,7 @@ async def test_rows_are_drawn_cell_for_cell_as_rich_text_draws_them(make_entries
             papers.set_matches([FakeMatch(entry, score or 0.0, tuple(spans))])
             papers._rows.with_scores = score is not None
             is_cursor, width = rng.random() < 0.5, rng.randint(0, 160)
-            fast = papers._render_row(entry, tuple(spans), papers._rows.score(0), is_cursor, width)
+            fast = papers._render_row(*papers._rows.drawn(0), is_cursor, width)
             assert cells(fast) == cells(text_row(papers, entry, spans, score, is_cursor, width)), (title, spans, tags, width)
             assert fast.cell_length == width
 

@@ -315,7 +315,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             return self._render_empty(y, width)
         if row >= len(self._rows):
             return Strip.blank(width, self._base)
-        entry, spans, score = self._rows.entry(row), self._rows.spans(row), self._rows.score(row)
+        entry, spans, score = self._rows.drawn(row)
         # Everything a row's look depends on (but the theme: a new one clears the cache), so
         # that rows a new query shows again, as they were, are not drawn again.
         key = (entry, spans, score, row == self._cursor, entry.id in self.selected, width, self.has_focus)
