@@ -220,11 +220,13 @@ class PapershelfApp(App[None]):
         self._quitting = True
         from tui.screens.main import MainScreen
 
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                screen.save_state()
-        self._arm_watchdog()
-        self.exit()
+        try:
+            for screen in self.screen_stack if self.is_running else ():
+                if isinstance(screen, MainScreen) and screen.is_mounted:
+                    screen.save_state()
+        finally:  # (a signal as the app starts, before its screens are up: quit all the same)
+            self._arm_watchdog()
+            self.exit()
 
     def _arm_watchdog(self) -> None:
         if self._watchdog is not None:

@@ -26,3 +26,20 @@ async def test_quitting_saves_and_arms_the_watchdog_once(sample_library, keys):
         await pilot.pause()
     assert watchdog.armed == 1
     assert sample_library.get_setting("cursor") == sample_library.entries()[1].id
+
+
+async def test_a_signal_as_the_app_starts_still_quits(sample_library, monkeypatch):
+    """A SIGINT in the moment between the app running and its main screen being composed (the
+    pty tests met it after an import given on the command line): nothing to save yet, and the
+    app must still exit, not wait for the watchdog's 5 s (exit 124)."""
+    from tui.screens.main import MainScreen
+
+    app = PapershelfApp(sample_library)
+    watchdog = CountingWatchdog()
+    async with app.run_test(size=SIZE) as pilot:
+        app._watchdog = watchdog
+        not_up_yet = MainScreen(sample_library)  # made, not composed: its notes pane is not there
+        monkeypatch.setattr(PapershelfApp, "screen_stack", property(lambda self: [not_up_yet]))
+        app.save_and_exit()  # (as the signal thread's call_soon_threadsafe runs it)
+        await pilot.pause()
+        assert watchdog.armed == 1 and app._exit
